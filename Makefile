@@ -1,0 +1,51 @@
+# The two commands a new user needs: `make run` and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 7860
+
+.PHONY: install run test test-fast lint eval bench browser clean
+
+install: $(STAMP)
+
+# torch is installed first and pinned to the CPU build, so nothing pulls the CUDA wheels.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+	  || $(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Chromium for the browser tests (Debian package; Playwright's own download does not work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+
+run: install
+	$(BIN)/rag ingest --quiet
+	$(BIN)/rag serve --host $(HOST) --port $(PORT)
+
+test: install browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-fast: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
+
+lint: install
+	$(BIN)/ruff check rag vectorstore ui evals tests
+	$(BIN)/ruff format --check rag vectorstore ui evals tests
+	$(BIN)/mypy rag vectorstore ui evals
+
+eval: install
+	$(BIN)/rag ingest --quiet
+	$(BIN)/rag eval --json out/eval.json --report out/report
+
+bench: install
+	$(BIN)/rag bench all --json out/bench.json
+
+clean:
+	rm -rf .rag out report

@@ -1,0 +1,1 @@
+"""Evaluation of the assistant against a hand-written gold set."""

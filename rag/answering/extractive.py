@@ -1,0 +1,172 @@
+"""The default answerer: quote the sentences that answer, cite them, or abstain.
+
+It states nothing of its own: the answer is the cited sentences themselves,
+each followed by its ``[n]`` marker, and the short answer is a span of them.
+A sentence is scored by how much of the question it meets (idf-weighted: a
+question word the corpus never uses weighs most, which is what makes
+off-topic and unanswerable questions score low), by its passage's rank, and by
+whether it holds the kind of thing asked for (a name, a number, a time...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rag.answering.entities import candidates, question_type
+from rag.lexical import LexicalIndex, QueryWord, analyze, query_words
+from rag.schemas import Citation, Passage
+
+NOT_FOUND = {
+    "en": "I could not find this in the articles.",
+    "fr": "Je n'ai pas trouvé cette information dans les articles.",
+}
+
+
+@dataclass
+class Thresholds:
+    """Calibrated on the gold set's answerable and unanswerable questions (``rag calibrate``)."""
+
+    min_coverage: dict[str, float] = field(default_factory=lambda: {"en": 0.5, "fr": 0.5})
+    second_sentence_ratio: float = 0.85
+    max_sentences: int = 2
+
+
+@dataclass
+class ScoredSentence:
+    passage: Passage
+    start: int
+    end: int
+    coverage: float
+    score: float
+    found: list[str]
+
+
+@dataclass
+class Draft:
+    """What an answerer decided, before the assistant wraps it into an ``Answer``."""
+
+    answer: str
+    short_answer: str | None
+    abstained: bool
+    citations: list[Citation]
+    coverage: float = 0.0
+    qtype: str = "what"
+
+
+def coverage(qwords: Sequence[QueryWord], tokens: set[str], idf: Mapping[str, float]) -> float:
+    """Share of the question's (idf-weighted) words that the text meets."""
+    total = hit = 0.0
+    for w in qwords:
+        weight = max((idf.get(t, 0.0) for t in w.tokens | w.translations), default=0.0)
+        total += weight
+        if w.tokens & tokens:
+            hit += weight
+        elif w.translations & tokens:
+            hit += 0.8 * weight
+    return hit / total if total else 0.0
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, thresholds: Thresholds | None = None, expand: bool = True) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.expand = expand
+
+    def score(
+        self,
+        question: str,
+        lang: str,
+        context: Sequence[Passage],
+        texts: Mapping[str, str],
+        index: LexicalIndex,
+    ) -> tuple[str, list[ScoredSentence]]:
+        qtype = question_type(question)
+        qwords = query_words(question, lang, self.expand)
+        idf = {t: index.idf(t) for w in qwords for t in w.tokens | w.translations}
+        seen: set[tuple[str, int]] = set()
+        scored = []
+        top = max((p.fused_score for p in context), default=1.0) or 1.0
+        for p in context:
+            text = texts.get(p.doc_id)
+            if text is None:
+                continue
+            for s, e in p.sentences:
+                if (p.doc_id, s) in seen:
+                    continue
+                seen.add((p.doc_id, s))
+                sentence = text[s:e]
+                cov = coverage(qwords, set(analyze(sentence)), idf)
+                found = candidates(qtype, sentence, question)
+                bonus = 0.15 if found else (-0.1 if qtype in ("how_many", "when", "who") else 0.0)
+                score = cov + 0.2 * (p.fused_score / top) + bonus
+                scored.append(ScoredSentence(p, s, e, cov, score, found))
+        scored.sort(key=lambda x: (-x.score, x.passage.rank, x.start))
+        return qtype, scored
+
+    def answer(
+        self,
+        question: str,
+        lang: str,
+        context: Sequence[Passage],
+        texts: Mapping[str, str],
+        index: LexicalIndex,
+    ) -> Draft:
+        qtype, scored = self.score(question, lang, context, texts, index)
+        th = self.thresholds
+        best = scored[0] if scored else None
+        min_cov = th.min_coverage.get(lang, th.min_coverage.get("en", 0.5))
+        if best is None or best.coverage < min_cov:
+            return Draft(
+                NOT_FOUND.get(lang, NOT_FOUND["en"]), None, True, [],
+                best.coverage if best else 0.0, qtype,
+            )  # fmt: skip
+        chosen = [best]
+        for s in scored[1:]:
+            if len(chosen) >= th.max_sentences:
+                break
+            if s.score >= th.second_sentence_ratio * best.score and s.coverage >= min_cov:
+                chosen.append(s)
+        citations = []
+        parts = []
+        for n, s in enumerate(chosen, start=1):
+            quote = texts[s.passage.doc_id][s.start : s.end]
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=s.passage.doc_id,
+                    chunk_id=s.passage.chunk_id,
+                    title=s.passage.title,
+                    date=s.passage.date,
+                    outlet=s.passage.outlet,
+                    quote=quote,
+                    start=s.start,
+                    end=s.end,
+                    score=round(s.score, 4),
+                )
+            )
+            parts.append(f"“{' '.join(quote.split())}” [{n}]")
+        short = short_answer(qtype, [s.found for s in chosen])
+        return Draft(" ".join(parts), short, False, citations, best.coverage, qtype)
+
+
+def short_answer(qtype: str, found: list[list[str]]) -> str | None:
+    if qtype not in ("who", "how_many", "when", "where"):
+        return None
+    items: list[str] = []
+    for group in found:
+        for x in group[: 3 if qtype == "who" else 1]:
+            if not any(_same(x, y) for y in items):
+                items.append(x)
+    if not items:
+        return None
+    if qtype != "who":
+        items = items[:1]
+    return ", ".join(items)
+
+
+def _same(a: str, b: str) -> bool:
+    fa, fb = re.sub(r"\W+", " ", a.casefold()), re.sub(r"\W+", " ", b.casefold())
+    return fa in fb or fb in fa

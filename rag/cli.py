@@ -1,0 +1,222 @@
+"""The `rag` command line. Each command's docstring is its --help."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rag.errors import RagError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Grounded question answering over news articles, with exact citations.",
+)
+
+SEEDS = Path("seeds")
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from rag.settings import Settings
+
+    return Settings()
+
+
+def _err(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/)")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+) -> None:
+    """Add, update and remove articles so the store matches the given files and folders.
+
+    Unchanged files are not re-embedded; a file gone from an ingested folder is removed.
+    """
+    from rag.container import build_ingestor
+
+    targets = paths or [SEEDS]
+    for p in targets:
+        if not p.exists():
+            raise RagError(f"no such file or directory: {p}")
+    summary = build_ingestor(_settings()).sync(targets, progress=not quiet)
+    typer.echo(summary.line())
+
+
+@app.command()
+def sources(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """List every document in the store with its metadata and chunk count."""
+    from rag.assistant import source_info
+    from rag.container import build_store
+
+    store = build_store(_settings())
+    counts = store.chunk_counts()
+    infos = [source_info(d.document, counts.get(d.document.doc_id, 0)) for d in store.list_documents()]
+    if as_json:
+        typer.echo(json.dumps([i.model_dump() for i in infos], ensure_ascii=False, indent=2))
+        return
+    if not infos:
+        typer.echo("The store is empty: run `rag ingest` first.")
+        return
+    for i in infos:
+        meta = ", ".join(x for x in (i.outlet, i.date, i.language) if x)
+        typer.echo(f"{i.doc_id}  {i.title}  ({meta}; {i.chunks} chunks)")
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="One question per line, or JSONL with 'question'")
+    ] = None,
+    stream: Annotated[bool, typer.Option("--stream", help="Print the answer as it is generated")] = False,
+    top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=50)] = None,
+) -> None:
+    """Answer a question from the articles, with numbered, quoted sources.
+
+    With --batch, prints one Answer JSON per line and loads the models once.
+    """
+    from rag.assistant import Assistant
+    from rag.errors import InvalidQuestion
+
+    if batch is None and question is None:
+        raise InvalidQuestion("give a question, or --batch FILE")
+    if batch is not None:
+        questions = _read_batch(batch)
+        assistant = Assistant(settings=_settings())
+        for q in questions:
+            try:
+                typer.echo(assistant.ask(q, top_k=top_k).model_dump_json())
+            except InvalidQuestion as e:
+                typer.echo(json.dumps({"question": q, "error": str(e)}, ensure_ascii=False))
+        return
+    assert question is not None
+    assistant = Assistant(settings=_settings())
+    if stream and not as_json:
+        from rag.schemas import Answer
+
+        final = None
+        for item in assistant.ask_stream(question, top_k=top_k):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                typer.echo(item, nl=False)
+        typer.echo("")
+        if final is not None:
+            typer.echo(_sources_text(final))
+        return
+    answer = assistant.ask(question, top_k=top_k)
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    typer.echo(answer.answer)
+    if answer.short_answer:
+        typer.echo(f"\nShort answer: {answer.short_answer}")
+    typer.echo(_sources_text(answer))
+
+
+def _sources_text(answer) -> str:  # type: ignore[no-untyped-def]
+    if answer.abstained:
+        lines = ["", "Closest passages:"]
+        for p in answer.passages[:3]:
+            lines.append(f"  - {p.title} ({p.date or 'undated'}): {p.text[:160]}…")
+        return "\n".join(lines)
+    lines = ["", "Sources:"]
+    for c in answer.citations:
+        lines.append(f"  [{c.n}] {c.title} ({', '.join(x for x in (c.outlet, c.date) if x) or 'undated'})")
+        lines.append(f"      “{' '.join(c.quote.split())}”")
+    return "\n".join(lines)
+
+
+def _read_batch(path: Path) -> list[str]:
+    from rag.errors import InvalidQuestion
+
+    if not path.exists():
+        raise RagError(f"no such file: {path}")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                q = json.loads(line)["question"]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise InvalidQuestion(f"{path} line {n}: not a JSON object with 'question' ({e})") from e
+            out.append(str(q))
+        else:
+            out.append(line.strip())
+    return out
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold questions (JSONL)")] = Path("evals/gold.jsonl"),
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write results JSON here")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report + plots here")] = None,
+    compare: Annotated[
+        list[str] | None,
+        typer.Option("--compare", help="Named configurations, e.g. hybrid dense (repeat or comma-separate)"),
+    ] = None,
+) -> None:
+    """Run the gold questions against the current settings and report grounded-answer metrics."""
+    from evals.runner import run_cli
+
+    run_cli(_settings(), gold, json_out, report, compare)
+
+
+@app.command()
+def bench(
+    kind: Annotated[str, typer.Argument(help="ingest | ask | cold | all")] = "all",
+    out: Annotated[Path | None, typer.Option("--json", help="Write figures as JSON")] = None,
+    docs: Annotated[int, typer.Option("--docs", help="Synthetic corpus size for the ingest bench")] = 2000,
+) -> None:
+    """Measure ingest throughput, warm ask latency and cold-start time."""
+    from evals.bench import run_bench
+
+    run_bench(kind, out, docs)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860)")] = None,
+) -> None:
+    """Start the web chat (/) and the Q&A API (/api, /v1, /mcp) on one server."""
+    from rag.server import serve as run_server
+
+    run_server(_settings(), host, port)
+
+
+@app.command()
+def doctor() -> None:
+    """Check that every configured model loads offline and every store or server is reachable."""
+    from rag.doctor import run_doctor
+
+    raise typer.Exit(run_doctor(_settings()))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except RagError as e:
+        _err(str(e))
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The one place that reads settings and picks backends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rag.answering import Answerer, ExtractiveAnswerer, Thresholds
+from rag.calibration import load_thresholds
+from rag.embedding import SentenceEmbedder
+from rag.ingest import ChunkParams, Ingestor
+from rag.retrieval import HybridRetriever, RetrievalParams
+from rag.settings import Settings
+from vectorstore.base import VectorStore
+
+
+@dataclass
+class Components:
+    retriever: HybridRetriever
+    answerer: Answerer
+    store: VectorStore
+    ingestor: Ingestor
+    rewriter: Any
+    context_chars: int
+    max_question_chars: int
+
+
+def build_store(s: Settings) -> VectorStore:
+    from vectorstore.chroma import ChromaStore
+
+    return ChromaStore.connect(s.collection, s.chroma_path, s.chroma_host, s.chroma_port)
+
+
+def build_embedder(s: Settings) -> SentenceEmbedder:
+    return SentenceEmbedder.load(s.embed_model, s.embed_batch_size, s.embed_device, s.offline)
+
+
+def build_ingestor(s: Settings, store: VectorStore | None = None, embedder: Any = None) -> Ingestor:
+    return Ingestor(
+        embedder or build_embedder(s),
+        store or build_store(s),
+        s.lexical_path,
+        ChunkParams(s.chunk_tokens, s.chunk_overlap_sentences),
+    )
+
+
+def retrieval_params(s: Settings) -> RetrievalParams:
+    return RetrievalParams(
+        top_k=s.top_k,
+        candidates=s.candidates,
+        fusion=s.fusion,
+        rrf_k=s.rrf_k,
+        dense_weight=s.dense_weight,
+        keyword_weight=s.keyword_weight,
+        mode=s.retrieval_mode,
+        expand=s.query_expansion,
+    )
+
+
+def make_answerer(s: Settings, embedder: Any = None) -> tuple[Answerer, Any]:
+    """The answerer and the follow-up rewriter for the configured backend."""
+    extractive = ExtractiveAnswerer(load_thresholds(Thresholds()), expand=s.query_expansion)
+    if s.llm_backend == "extractive":
+        return extractive, None
+    from rag.answering.llm import make_llm_answerer
+
+    return make_llm_answerer(s, extractive, embedder)
+
+
+def build_components(s: Settings | None = None) -> Components:
+    s = s or Settings()
+    store = build_store(s)
+    embedder = build_embedder(s)
+    ingestor = build_ingestor(s, store, embedder)
+    retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
+    answerer, rewriter = make_answerer(s, embedder)
+    return Components(
+        retriever, answerer, store, ingestor, rewriter, s.context_chars, s.max_question_chars
+    )
+
+
+def build_assistant(s: Settings | None = None) -> Any:
+    from rag.assistant import Assistant
+
+    return Assistant(settings=s)

@@ -1,0 +1,206 @@
+"""Incremental sync of article files into the store and the keyword index.
+
+Crash safety comes from the order of writes: a document's record (with its
+content hash) is written only after all its chunks, and removed before them.
+A run killed part way leaves at worst chunks with no record; the next run
+deletes those orphans first and redoes the document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from rag.chunking import chunk_document
+from rag.documents import load_document
+from rag.embedding import Embedder
+from rag.errors import IngestError
+from rag.lexical import LexicalIndex, fingerprint
+from rag.schemas import Chunk, Document, IngestSummary
+from vectorstore.base import StoredDocument, VectorStore
+
+log = logging.getLogger(__name__)
+
+EMBED_GROUP = 512  # chunks embedded per call: big enough for length-sorted batching
+
+
+@dataclass
+class ChunkParams:
+    max_tokens: int = 128
+    overlap: int = 1
+
+
+class Ingestor:
+    def __init__(
+        self,
+        embedder: Embedder,
+        store: VectorStore,
+        lexical_path: Path,
+        params: ChunkParams | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.store = store
+        self.lexical_path = lexical_path
+        self.params = params or ChunkParams()
+
+    # --- public -------------------------------------------------------------
+
+    def sync(
+        self,
+        paths: Sequence[Path],
+        progress: bool = True,
+        on_file: Callable[[str, str], None] | None = None,
+    ) -> IngestSummary:
+        """Bring the store in line with ``paths`` (files or folders)."""
+        t0 = time.perf_counter()
+        for p in paths:
+            if not p.exists():
+                raise IngestError(f"no such file or directory: {p}")
+        summary = IngestSummary()
+        self._remove_orphans()
+        existing = {d.document.doc_id: d for d in self.store.list_documents()}
+        pending: list[tuple[Document, str, list[Chunk]]] = []
+        seen_sources: dict[str, set[str]] = {}
+        used_ids: set[str] = set()
+        for root, files in self._expand(paths):
+            folder = str(root.resolve()) if root.is_dir() else ""
+            seen = seen_sources.setdefault(folder, set()) if folder else set()
+            for f in files:
+                source = str(f.resolve())
+                seen.add(source)
+                try:
+                    doc_id = self._doc_id(f, source, existing, used_ids)
+                    doc = load_document(f, doc_id)
+                except IngestError as e:
+                    summary.skipped[str(f)] = str(e)
+                    self._notify(on_file, str(f), f"skipped: {e}")
+                    continue
+                except Exception as e:  # a file we cannot parse must not stop the others
+                    log.warning("cannot read %s: %s", f, e)
+                    summary.skipped[str(f)] = f"unreadable ({type(e).__name__}: {e})"
+                    self._notify(on_file, str(f), f"skipped: {e}")
+                    continue
+                used_ids.add(doc_id)
+                doc.source = source
+                old = existing.get(doc_id)
+                if old is not None and old.document.content_hash == doc.content_hash:
+                    summary.unchanged.append(doc_id)
+                    if old.folder != folder and folder:
+                        self.store.put_document(StoredDocument(document=doc, folder=folder))
+                    self._notify(on_file, str(f), "unchanged")
+                    continue
+                if old is not None:
+                    self.store.delete_document(doc_id)  # record first, then chunks
+                    summary.updated.append(doc_id)
+                else:
+                    summary.added.append(doc_id)
+                chunks = chunk_document(
+                    doc, self.params.max_tokens, self.params.overlap, self.embedder.count_tokens
+                )
+                pending.append((doc, folder, chunks))
+                self._notify(on_file, str(f), "updated" if old is not None else "added")
+        summary.chunks_embedded = self._write(pending, progress)
+        for folder, sources in seen_sources.items():
+            for doc_id, rec in existing.items():
+                if rec.folder == folder and rec.document.source not in sources:
+                    if doc_id not in used_ids:
+                        self.store.delete_document(doc_id)
+                        summary.removed.append(doc_id)
+        self.refresh_lexical(force=bool(pending or summary.removed))
+        summary.seconds = round(time.perf_counter() - t0, 3)
+        return summary
+
+    def refresh_lexical(self, force: bool = False) -> LexicalIndex:
+        """The keyword index, rebuilt from the store when it is not in step with it."""
+        fp = self.store_fingerprint()
+        if not force:
+            idx = LexicalIndex.load(self.lexical_path)
+            if idx is not None and idx.fingerprint == fp:
+                return idx
+        chunks = sorted(self.store.all_chunks(), key=lambda c: (c.doc_id, c.n))
+        idx = LexicalIndex(chunks, fp)
+        idx.save(self.lexical_path)
+        return idx
+
+    def store_fingerprint(self) -> str:
+        return fingerprint(self.store.document_hashes(), self.store.count())
+
+    # --- steps --------------------------------------------------------------
+
+    def _remove_orphans(self) -> None:
+        known = {doc_id for doc_id, _ in self.store.document_hashes()}
+        orphans = {doc for doc in self.store.chunk_ids().values() if doc not in known}
+        for doc_id in sorted(orphans):
+            log.info("removing chunks of %s left by an interrupted ingest", doc_id)
+            self.store.delete_chunks(doc_id)
+
+    def _write(self, pending: list[tuple[Document, str, list[Chunk]]], progress: bool) -> int:
+        total = sum(len(c) for _, _, c in pending)
+        if not total:
+            return 0
+        bar = tqdm(total=total, unit="chunk", desc="embedding", disable=not progress)
+        group: list[tuple[Document, str, list[Chunk]]] = []
+        size = 0
+        for item in pending:
+            group.append(item)
+            size += len(item[2])
+            if size >= EMBED_GROUP:
+                self._write_group(group, bar)
+                group, size = [], 0
+        if group:
+            self._write_group(group, bar)
+        bar.close()
+        return total
+
+    def _write_group(self, group: list[tuple[Document, str, list[Chunk]]], bar: tqdm) -> None:
+        chunks = [c for _, _, cs in group for c in cs]
+        vectors = self.embedder.embed([embed_text(c) for c in chunks])
+        self.store.upsert_chunks(chunks, vectors)
+        for doc, folder, _ in group:
+            self.store.put_document(StoredDocument(document=doc, folder=folder))
+        bar.update(len(chunks))
+
+    @staticmethod
+    def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, list[Path]]]:
+        for p in paths:
+            if p.is_dir():
+                files = sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                )
+                yield p, files
+            else:
+                yield p, [p]
+
+    @staticmethod
+    def _doc_id(
+        f: Path, source: str, existing: dict[str, StoredDocument], used: set[str]
+    ) -> str:
+        """The file stem, unless another file already owns it."""
+        doc_id = f.stem
+        old = existing.get(doc_id)
+        clash = doc_id in used or (
+            old is not None
+            and old.document.source not in ("", source)
+            and Path(old.document.source).exists()
+        )
+        if clash:
+            doc_id = f"{f.stem}-{hashlib.sha256(source.encode()).hexdigest()[:6]}"
+        return doc_id
+
+    @staticmethod
+    def _notify(cb: Callable[[str, str], None] | None, path: str, what: str) -> None:
+        if cb is not None:
+            cb(path, what)
+
+
+def embed_text(c: Chunk) -> str:
+    """What the embedder sees: the title gives short chunks their topic."""
+    return f"{c.title}. {c.text}" if c.title and c.n > 0 else c.text

@@ -1,0 +1,256 @@
+"""Keyword search for French articles and English or French questions.
+
+One analyzer for both sides emits two kinds of token per word:
+- a French Snowball stem with accents folded (``garanties`` -> ``garant``), the
+  precise match for French questions, names and numbers;
+- a ``~`` prefix token, the first five folded letters (``represented`` and
+  ``représenté`` -> ``~repre``), which lets English cognates meet French words.
+English questions add, at half weight, French translations of their words from
+FreeDict's English-French dictionary plus a small gazetteer of names.
+The index is bm25s, saved in the data dir beside a fingerprint of the store.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from rag.schemas import Chunk
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_PREFIX = 5
+EXPANSION_WEIGHT = 0.5
+
+_NUMBERS = {
+    "un": "1", "one": "1", "deux": "2", "two": "2", "trois": "3", "three": "3",
+    "quatre": "4", "four": "4", "cinq": "5", "five": "5", "six": "6", "sept": "7",
+    "seven": "7", "huit": "8", "eight": "8", "neuf": "9", "nine": "9", "dix": "10",
+    "ten": "10", "onze": "11", "eleven": "11", "douze": "12", "twelve": "12",
+    "vingt": "20", "twenty": "20", "trente": "30", "thirty": "30", "quarante": "40",
+    "forty": "40", "cinquante": "50", "fifty": "50", "cent": "100", "hundred": "100",
+}  # fmt: skip
+_COMPOUND = re.compile(
+    r"\b(vingt|twenty|trente|thirty|quarante|forty|cinquante|fifty)[- ]"
+    r"(et[- ])?(un|one|deux|two|trois|three|quatre|four|cinq|five|six|sept|seven|huit|eight|"
+    r"neuf|nine)\b",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = set(
+    "who whom whose what which when where why how many much did does do was were is are has have "
+    "had will would can could should qui que quoi quel quelle quels quelles quand ou où pourquoi "
+    "comment combien est ce cette ces a ont été il elle ils elles y lequel laquelle".split()
+)
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@functools.cache
+def _stemmers() -> tuple[object, object]:
+    import Stemmer
+
+    return Stemmer.Stemmer("french"), Stemmer.Stemmer("english")
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
+
+    words = set(STOPWORDS_FRENCH) | set(STOPWORDS_EN_PLUS) | _QUESTION_WORDS
+    words |= {"dont", "selon", "ainsi", "alors", "aussi", "tous", "toute", "tout", "entre"}
+    return frozenset(fold(w) for w in words)
+
+
+def _numbers_to_digits(text: str) -> str:
+    def compound(m: re.Match[str]) -> str:
+        return str(int(_NUMBERS[m.group(1).lower()]) + int(_NUMBERS[m.group(3).lower()]))
+
+    return _COMPOUND.sub(compound, text)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased content words: elisions (l', qu') and stopwords out, number words as digits."""
+    text = _numbers_to_digits(text.replace("’", "'"))
+    out = []
+    stop = stopwords()
+    for w in _TOKEN.findall(text.casefold()):
+        w = _NUMBERS.get(w, w) if len(w) > 2 or w.isdigit() else w
+        if len(w) < 2 and not w.isdigit():
+            continue
+        if fold(w) in stop:
+            continue
+        out.append(w)
+    return out
+
+
+def analyze(text: str) -> list[str]:
+    """Index-side tokens: French stems (folded) and cross-language prefix tokens."""
+    fr, _ = _stemmers()
+    out = []
+    for w in words(text):
+        out.append(fold(fr.stemWord(w)))  # type: ignore[attr-defined]
+        if not w.isdigit() and len(w) >= _PREFIX:
+            out.append("~" + fold(w)[:_PREFIX])
+    return out
+
+
+@functools.cache
+def _dictionary() -> dict[str, list[str]]:
+    """English stem -> French words, from FreeDict plus a gazetteer of names."""
+    _, en = _stemmers()
+    table: dict[str, list[str]] = {}
+    for name in ("freedict_en_fr.tsv", "names_en_fr.tsv"):
+        text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if not line or line.startswith("#") or "\t" not in line:
+                continue
+            head, trans = line.split("\t", 1)
+            key = en.stemWord(head.strip().lower())  # type: ignore[attr-defined]
+            table.setdefault(key, []).extend(t for t in trans.split("|") if t)
+    return table
+
+
+def expansions(text: str) -> list[str]:
+    """French translations of an English question's words (for half-weight query tokens)."""
+    _, en = _stemmers()
+    table = _dictionary()
+    out: list[str] = []
+    for w in words(text):
+        out.extend(table.get(en.stemWord(w), [])[:4])  # type: ignore[attr-defined]
+    return out
+
+
+@dataclass
+class QueryTokens:
+    main: list[str]
+    expanded: list[str]
+
+
+def analyze_query(text: str, lang: str, expand: bool = True) -> QueryTokens:
+    main = analyze(text)
+    expanded: list[str] = []
+    if lang == "en" and expand:
+        seen = set(main)
+        expanded = [t for t in analyze(" ".join(expansions(text))) if t not in seen]
+    return QueryTokens(main, expanded)
+
+
+class LexicalIndex:
+    """BM25 over chunks; knows which store state it was built from."""
+
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        fingerprint: str,
+        bm25: object | None = None,
+        df: dict[str, int] | None = None,
+    ) -> None:
+        import bm25s
+
+        self.chunks = chunks
+        self.fingerprint = fingerprint
+        if bm25 is None:
+            bm25 = bm25s.BM25(k1=1.2, b=0.75)
+            corpus = [analyze(c.text) for c in chunks]
+            df = {}
+            for toks in corpus:
+                for t in set(toks):
+                    df[t] = df.get(t, 0) + 1
+            if chunks:
+                bm25.index(corpus, show_progress=False)  # type: ignore[attr-defined]
+        self.bm25 = bm25
+        self.df = df or {}
+        vocab = getattr(bm25, "vocab_dict", None) or {}
+        self.vocab: set[str] = set(vocab)
+
+    def idf(self, token: str) -> float:
+        """BM25's idf: rare words weigh more; a word absent from the corpus weighs most."""
+        n = len(self.chunks)
+        d = self.df.get(token, 0)
+        return float(np.log(1 + (n - d + 0.5) / (d + 0.5)))
+
+    def scores(self, q: QueryTokens) -> np.ndarray:
+        if not self.chunks:
+            return np.zeros(0, dtype=np.float32)
+        total = np.zeros(len(self.chunks), dtype=np.float32)
+        for tokens, weight in ((q.main, 1.0), (q.expanded, EXPANSION_WEIGHT)):
+            known = [t for t in tokens if t in self.vocab]
+            if known:
+                total += weight * self.bm25.get_scores(known)  # type: ignore[attr-defined]
+        return total
+
+    def search(self, q: QueryTokens, k: int) -> list[tuple[Chunk, float]]:
+        s = self.scores(q)
+        if not len(s):
+            return []
+        top = np.argsort(-s, kind="stable")[:k]
+        return [(self.chunks[i], float(s[i])) for i in top if s[i] > 0]
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        tmp = path / "chunks.jsonl.tmp"
+        with tmp.open("w", encoding="utf-8") as f:
+            for c in self.chunks:
+                f.write(c.model_dump_json() + "\n")
+        if self.chunks:
+            self.bm25.save(str(path / "bm25"), show_progress=False)  # type: ignore[attr-defined]
+        tmp.replace(path / "chunks.jsonl")
+        # written last: an index without a matching fingerprint is rebuilt
+        meta = {"fingerprint": self.fingerprint, "df": self.df}
+        (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex | None:
+        import bm25s
+
+        try:
+            meta = json.loads((path / "meta.json").read_text())
+            lines = (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+            chunks = [Chunk.model_validate_json(line) for line in lines if line]
+            bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False) if chunks else None
+        except (OSError, ValueError) as e:
+            log.info("lexical index at %s not usable (%s); it will be rebuilt", path, e)
+            return None
+        return cls(chunks, meta["fingerprint"], bm25, meta.get("df", {}))
+
+
+def fingerprint(doc_hashes: Sequence[tuple[str, str]], n_chunks: int) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for doc_id, ch in sorted(doc_hashes):
+        h.update(f"{doc_id}:{ch};".encode())
+    h.update(str(n_chunks).encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class QueryWord:
+    """One content word of a question and every token that counts as meeting it."""
+
+    word: str
+    tokens: set[str]
+    translations: set[str]
+
+
+def query_words(text: str, lang: str, expand: bool = True) -> list[QueryWord]:
+    _, en = _stemmers()
+    table = _dictionary() if lang == "en" and expand else {}
+    out = []
+    for w in dict.fromkeys(words(text)):
+        trans = table.get(en.stemWord(w), [])[:4]  # type: ignore[attr-defined]
+        out.append(QueryWord(w, set(analyze(w)), set(analyze(" ".join(trans)))))
+    return out

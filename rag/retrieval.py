@@ -1,0 +1,156 @@
+"""Hybrid retrieval: dense (Chroma) + keyword (bm25s), fused, with every score kept."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rag.embedding import Embedder
+from rag.lexical import LexicalIndex, analyze_query, words
+from rag.schemas import Chunk, Passage
+from vectorstore.base import VectorStore
+
+_EN = set(
+    "the who what which when where why how many much did does do is are was were of in to and "
+    "with for by from has have did about after before between country countries troops president "
+    "said say says according".split()
+)
+_FR = set(
+    "le la les qui que quoi quel quelle quels quelles quand où pourquoi combien comment est sont "
+    "a ont du des de et en pour par avec dans sur au aux été selon pays troupes président "
+    "d l qu".split()
+)
+
+
+def detect_question_language(question: str) -> str:
+    """'en' or 'fr' from function words; accents and elisions tip toward French."""
+    toks = re.findall(r"[a-zà-ÿ]+", question.casefold().replace("’", "'"))
+    en = sum(t in _EN for t in toks)
+    fr = sum(t in _FR for t in toks)
+    if re.search(r"[àâçéèêëîïôûùœ]|\b[ldjqsnc]'", question.casefold()):
+        fr += 1
+    return "en" if en > fr else "fr"
+
+
+@dataclass
+class RetrievalParams:
+    top_k: int = 6
+    candidates: int = 30
+    fusion: str = "rrf"  # or "weighted"
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    mode: str = "hybrid"  # "dense" | "keyword" | "hybrid"
+    expand: bool = True
+
+
+@dataclass
+class Retrieval:
+    question: str
+    language: str
+    passages: list[Passage]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        embedder: Embedder,
+        store: VectorStore,
+        lexical: Callable[[], LexicalIndex],
+        params: RetrievalParams | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.store = store
+        self.lexical = lexical  # a provider, so an ingest elsewhere is picked up
+        self.params = params or RetrievalParams()
+
+    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+        p = self.params
+        k = top_k or p.top_k
+        lang = detect_question_language(question)
+        timings: dict[str, float] = {}
+        dense: list[tuple[Chunk, float]] = []
+        keyword: list[tuple[Chunk, float]] = []
+        if p.mode in ("hybrid", "dense"):
+            t = time.perf_counter()
+            vec = self.embedder.embed_query(question)
+            timings["embed"] = _ms(t)
+            t = time.perf_counter()
+            dense = self.store.query(vec, p.candidates)
+            timings["dense"] = _ms(t)
+        if p.mode in ("hybrid", "keyword"):
+            t = time.perf_counter()
+            keyword = self.lexical().search(analyze_query(question, lang, p.expand), p.candidates)
+            timings["keyword"] = _ms(t)
+        t = time.perf_counter()
+        passages = self._fuse(dense, keyword, lang)[:k]
+        timings["fuse"] = _ms(t)
+        return Retrieval(question, lang, passages, timings)
+
+    def _fuse(
+        self, dense: list[tuple[Chunk, float]], keyword: list[tuple[Chunk, float]], lang: str
+    ) -> list[Passage]:
+        p = self.params
+        by_id: dict[str, Passage] = {}
+        for chunk, _ in dense + keyword:
+            by_id.setdefault(chunk.chunk_id, _passage(chunk))
+        for _, (chunk, s) in enumerate(dense):
+            by_id[chunk.chunk_id].dense_score = round(s, 4)
+        for _, (chunk, s) in enumerate(keyword):
+            by_id[chunk.chunk_id].keyword_score = round(s, 4)
+        wd, wk = p.dense_weight, p.keyword_weight
+        if p.fusion == "rrf":
+            for rank, (chunk, _) in enumerate(dense):
+                by_id[chunk.chunk_id].fused_score += wd / (p.rrf_k + rank + 1)
+            for rank, (chunk, _) in enumerate(keyword):
+                by_id[chunk.chunk_id].fused_score += wk / (p.rrf_k + rank + 1)
+        else:  # weighted sum of max-normalised scores
+            dmax = max((s for _, s in dense), default=1.0) or 1.0
+            kmax = max((s for _, s in keyword), default=1.0) or 1.0
+            for chunk, s in dense:
+                by_id[chunk.chunk_id].fused_score += wd * max(s, 0.0) / dmax
+            for chunk, s in keyword:
+                by_id[chunk.chunk_id].fused_score += wk * s / kmax
+        ranked = sorted(by_id.values(), key=lambda x: (-x.fused_score, x.chunk_id))
+        for i, passage in enumerate(ranked):
+            passage.fused_score = round(passage.fused_score, 6)
+            passage.rank = i + 1
+        return ranked
+
+
+def select_context(passages: list[Passage], budget: int) -> list[Passage]:
+    """Passages in rank order until the character budget is spent (the first always fits)."""
+    used = 0
+    out = []
+    for p in passages:
+        if out and used + len(p.text) > budget:
+            continue
+        used += len(p.text)
+        p.in_context = True
+        out.append(p)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    return words(text)
+
+
+def _passage(c: Chunk) -> Passage:
+    return Passage(
+        chunk_id=c.chunk_id,
+        doc_id=c.doc_id,
+        title=c.title,
+        date=c.date,
+        outlet=c.outlet,
+        text=c.text,
+        start=c.start,
+        end=c.end,
+        sentences=c.sentences,
+    )
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000, 2)

@@ -1,0 +1,144 @@
+"""The typed currency of the pipeline: documents, chunks, passages, answers.
+
+``Answer`` and ``Citation`` are a public contract (CLI ``--json``, REST, MCP):
+fields may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Span = tuple[int, int]
+
+
+class Document(BaseModel):
+    """One article: its original text and what was read from it.
+
+    ``text`` is the file's text exactly as decoded; every offset in the system
+    points into it. ``spans`` are the paragraphs kept after cleaning.
+    """
+
+    doc_id: str
+    title: str
+    date: str | None = None
+    outlet: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    language: str = "fr"
+    source: str = ""
+    content_hash: str = ""
+    text: str
+    spans: list[Span] = Field(default_factory=list)
+
+    def clean_text(self) -> str:
+        return "\n\n".join(self.text[s:e] for s, e in self.spans)
+
+
+class Chunk(BaseModel):
+    """A sentence-aligned slice of one document, with offsets into its original text."""
+
+    chunk_id: str
+    doc_id: str
+    n: int
+    text: str
+    start: int
+    end: int
+    sentences: list[Span]
+    title: str
+    date: str | None = None
+    outlet: str | None = None
+    language: str = "fr"
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with the scores that ranked it."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    date: str | None = None
+    outlet: str | None = None
+    text: str
+    start: int
+    end: int
+    sentences: list[Span] = Field(default_factory=list)
+    dense_score: float | None = None
+    keyword_score: float | None = None
+    fused_score: float = 0.0
+    rank: int = 0
+    in_context: bool = False
+
+
+class Citation(BaseModel):
+    """One numbered source of an answer. ``quote == document.text[start:end]``."""
+
+    n: int
+    doc_id: str
+    chunk_id: str
+    title: str
+    date: str | None = None
+    outlet: str | None = None
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+class Unsupported(BaseModel):
+    """An answer sentence that verification removed, and why."""
+
+    sentence: str
+    reason: str
+    support: float = 0.0
+
+
+class ChatTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    short_answer: str | None = None
+    abstained: bool = False
+    citations: list[Citation] = Field(default_factory=list)
+    passages: list[Passage] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    language: str = "en"
+    standalone_question: str | None = None
+    backend: str = "extractive"
+    unsupported: list[Unsupported] = Field(default_factory=list)
+    fallback: bool = False
+
+
+class SourceInfo(BaseModel):
+    doc_id: str
+    title: str
+    date: str | None = None
+    outlet: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    language: str = "fr"
+    source: str = ""
+    chunks: int = 0
+
+
+class IngestSummary(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    skipped: dict[str, str] = Field(default_factory=dict)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        s = (
+            f"added {len(self.added)}, updated {len(self.updated)}, "
+            f"unchanged {len(self.unchanged)}, removed {len(self.removed)}, "
+            f"skipped {len(self.skipped)}"
+        )
+        if self.skipped:
+            s += " (" + "; ".join(f"{p}: {why}" for p, why in self.skipped.items()) + ")"
+        return s

