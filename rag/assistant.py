@@ -170,6 +170,7 @@ class Assistant:
             answer=answer_text,
             short_answer=draft.short_answer,
             abstained=draft.abstained,
+            support=round(draft.coverage, 4),
             citations=draft.citations,
             passages=p.retrieval.passages,
             timings_ms=timings,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,18 +49,39 @@ def set_offline() -> None:
 
 
 class SentenceEmbedder:
-    """Normalised sentence-transformers embeddings, batched, on CPU by default."""
+    """Normalised sentence-transformers embeddings, batched, on CPU by default.
 
-    def __init__(self, model: Any, name: str, batch_size: int = 64) -> None:
-        self.model = model
+    The model is loaded on the first ``embed`` (importing sentence-transformers and
+    torch alone takes seconds), so a command that embeds nothing, such as a second
+    ``rag ingest`` over unchanged files, never pays for it. Token counts come from
+    the model's own ``tokenizer.json`` through the Rust ``tokenizers`` library when
+    the model is a local directory: the same word pieces, in milliseconds.
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        name: str,
+        batch_size: int = 64,
+        *,
+        loader: Callable[[], Any] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        if model is None and loader is None:
+            raise ValueError("SentenceEmbedder needs a model or a loader")
+        self._model = model
+        self._loader = loader
+        self._path = path
+        self._lock = threading.Lock()
+        self._tokenizer: Any = None
         self.name = name
         self.batch_size = batch_size
-        self.dim = int(model.get_embedding_dimension())
 
     @classmethod
     def load(
         cls, name: str, batch_size: int = 64, device: str = "cpu", offline: bool = True
     ) -> SentenceEmbedder:
+        """Check the model can be found now; load its weights when first needed."""
         if offline:
             set_offline()
         path = resolve_model(name)
@@ -68,13 +92,45 @@ class SentenceEmbedder:
                 "cache, and downloads are off (RAG_OFFLINE=true). Download it once elsewhere "
                 "and set RAG_EMBED_MODEL to its directory, or keep the bundled default."
             )
-        try:
-            from sentence_transformers import SentenceTransformer
+        source = str(local) if local.exists() else path
 
-            model = SentenceTransformer(str(local) if local.exists() else path, device=device)
-        except Exception as e:  # any loader failure is a configuration problem to report
-            raise ModelUnavailable(f"cannot load embedding model {name!r}: {e}") from e
-        return cls(model, name, batch_size)
+        def loader() -> Any:
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                return SentenceTransformer(source, device=device)
+            except Exception as e:  # any loader failure is a configuration problem to report
+                raise ModelUnavailable(f"cannot load embedding model {name!r}: {e}") from e
+
+        return cls(None, name, batch_size, loader=loader, path=local if local.is_dir() else None)
+
+    @property
+    def model(self) -> Any:
+        """The SentenceTransformer, loaded on first use (thread-safe)."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    assert self._loader is not None
+                    t0 = time.perf_counter()
+                    self._model = self._loader()
+                    log.info("loaded %s in %.1fs", self.name, time.perf_counter() - t0)
+        return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def warm(self) -> None:
+        """Load the model now (a server does this at start, not on its first question)."""
+        _ = self.model
+
+    @property
+    def dim(self) -> int:
+        if self._model is None and self._path is not None:
+            dim = _pooling_dimension(self._path)
+            if dim is not None:
+                return dim
+        return int(self.model.get_embedding_dimension())
 
     def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         if not texts:
@@ -92,8 +148,44 @@ class SentenceEmbedder:
         return self.embed([text])[0]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, special tokens included, never truncated."""
+        if not texts:
+            return []
+        tok = self._fast_tokenizer()
+        if tok is not None:
+            return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=True)]
         enc = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=False)
         return [len(ids) for ids in enc["input_ids"]]
+
+    def _fast_tokenizer(self) -> Any:
+        """The model directory's tokenizer.json, without its padding and truncation."""
+        if self._tokenizer is None and self._path is not None:
+            file = self._path / "tokenizer.json"
+            if file.is_file():
+                try:
+                    from tokenizers import Tokenizer
+
+                    tok = Tokenizer.from_file(str(file))
+                    tok.no_truncation()
+                    tok.no_padding()
+                    self._tokenizer = tok
+                except Exception as e:  # fall back to the model's own tokenizer
+                    log.info("cannot load %s (%s); using the model's tokenizer", file, e)
+                    self._path = None
+        return self._tokenizer
+
+
+def _pooling_dimension(path: Path) -> int | None:
+    """The embedding size a sentence-transformers directory declares, without loading it."""
+    try:
+        modules = json.loads((path / "modules.json").read_text())
+        for m in modules:
+            if m.get("type", "").endswith("Pooling"):
+                conf = json.loads((path / m["path"] / "config.json").read_text())
+                return int(conf["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
 
 
 def _in_hf_cache(name: str) -> bool:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _PREFIX = 5
 EXPANSION_WEIGHT = 0.5
+GAZETTEER = "names_en_fr.tsv"
 
 _NUMBERS = {
     "un": "1", "one": "1", "deux": "2", "two": "2", "trois": "3", "three": "3",
@@ -108,28 +109,27 @@ def analyze(text: str) -> list[str]:
 
 
 @functools.cache
-def _dictionary() -> dict[str, list[str]]:
-    """English stem -> French words, from FreeDict plus a gazetteer of names."""
+def _dictionary(name: str = "freedict_en_fr.tsv") -> dict[str, list[str]]:
+    """English stem -> French words, from one of the bundled tables."""
     _, en = _stemmers()
     table: dict[str, list[str]] = {}
-    for name in ("freedict_en_fr.tsv", "names_en_fr.tsv"):
-        text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
-        for line in text.splitlines():
-            if not line or line.startswith("#") or "\t" not in line:
-                continue
-            head, trans = line.split("\t", 1)
-            key = en.stemWord(head.strip().lower())  # type: ignore[attr-defined]
-            table.setdefault(key, []).extend(t for t in trans.split("|") if t)
+    text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#") or "\t" not in line:
+            continue
+        head, trans = line.split("\t", 1)
+        key = en.stemWord(head.strip().lower())  # type: ignore[attr-defined]
+        table.setdefault(key, []).extend(t for t in trans.split("|") if t)
     return table
 
 
-def expansions(text: str) -> list[str]:
-    """French translations of an English question's words (for half-weight query tokens)."""
+def expansions(text: str, table: str = "freedict_en_fr.tsv") -> list[str]:
+    """French translations of an English question's words."""
     _, en = _stemmers()
-    table = _dictionary()
+    entries = _dictionary(table)
     out: list[str] = []
     for w in words(text):
-        out.extend(table.get(en.stemWord(w), [])[:4])  # type: ignore[attr-defined]
+        out.extend(entries.get(en.stemWord(w), [])[:4])  # type: ignore[attr-defined]
     return out
 
 
@@ -143,8 +143,10 @@ def analyze_query(text: str, lang: str, expand: bool = True) -> QueryTokens:
     main = analyze(text)
     expanded: list[str] = []
     if lang == "en" and expand:
+        # names and places have one right spelling in French: they count in full
+        main += [t for t in analyze(" ".join(expansions(text, GAZETTEER))) if t not in main]
         seen = set(main)
-        expanded = [t for t in analyze(" ".join(expansions(text))) if t not in seen]
+        expanded = list(dict.fromkeys(t for t in analyze(" ".join(expansions(text))) if t not in seen))
     return QueryTokens(main, expanded)
 
 
@@ -248,9 +250,11 @@ class QueryWord:
 
 def query_words(text: str, lang: str, expand: bool = True) -> list[QueryWord]:
     _, en = _stemmers()
-    table = _dictionary() if lang == "en" and expand else {}
+    use = lang == "en" and expand
+    names, table = (_dictionary(GAZETTEER), _dictionary()) if use else ({}, {})
     out = []
     for w in dict.fromkeys(words(text)):
-        trans = table.get(en.stemWord(w), [])[:4]  # type: ignore[attr-defined]
+        key = en.stemWord(w)  # type: ignore[attr-defined]
+        trans = names.get(key, [])[:4] + table.get(key, [])[:4]
         out.append(QueryWord(w, set(analyze(w)), set(analyze(" ".join(trans)))))
     return out

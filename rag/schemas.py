@@ -103,6 +103,7 @@ class Answer(BaseModel):
     answer: str
     short_answer: str | None = None
     abstained: bool = False
+    support: float = 0.0  # share of the question the best evidence meets; abstention compares it
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)

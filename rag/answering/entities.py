@@ -53,6 +53,8 @@ _NAME = re.compile(
     r"(?<![\w'’])([A-ZÀ-ÖØ-Þ][\w’'-]+(?:\s+(?:de |du |von |van |bin |al-)?[A-ZÀ-ÖØ-Þ][\w’'-]+){0,3})"
 )
 _NUMBER = re.compile(
+    r"\b(?:une\s+)?(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|"
+    r"centaine|dozen|dozens)\b|"
     r"\b(\d[\d\s.,]*\d|\d)(?:\s*(%|milliards?|millions?|billion|million))?\b|"
     r"\b(?:vingt|trente|quarante|cinquante|soixante)(?:-(?:et-)?(?:un|deux|trois|quatre|cinq|six|"
     r"sept|huit|neuf))?\b|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
@@ -110,12 +112,42 @@ def names(sentence: str, question: str = "") -> list[str]:
     return out
 
 
+_HOW_MANY_FOCUS = re.compile(
+    r"\b(?:how many|how much|combien de|combien d['’]|quel nombre de|what number of)\s*"
+    r"((?:[\w’'-]+\s*){1,3})",
+    re.IGNORECASE,
+)
+
+
+def _focus_tokens(question: str) -> list[set[str]]:
+    """Token sets of what a how-many question counts ("how many troops" -> troops)."""
+    from rag.lexical import query_words
+
+    m = _HOW_MANY_FOCUS.search(question)
+    if not m:
+        return []
+    lang = "fr" if re.search(r"\bcombien\b|\bquel\b", question, re.I) else "en"
+    return [w.tokens | w.translations for w in query_words(m.group(1), lang)][:2]
+
+
+def _counts_focus(sentence: str, end: int, focus: list[set[str]]) -> bool:
+    from rag.lexical import analyze
+
+    following = " ".join(re.findall(r"[\w’'-]+", sentence[end:])[:4])
+    toks = set(analyze(following))
+    return not focus or any(f & toks for f in focus)
+
+
 def numbers(sentence: str, question: str = "") -> list[str]:
+    """Numbers in the sentence that count what the question counts, with their noun."""
     qf = fold(question)
+    focus = _focus_tokens(question)
     out = []
     for m in _NUMBER.finditer(sentence):
         text = m.group(0).strip()
         if re.fullmatch(r"20\d\d", text) or _in_question(text, qf) and text.isdigit():
+            continue
+        if not _counts_focus(sentence, m.end(), focus):
             continue
         # keep the counted noun: "26 pays", "112 drones", "140 milliards d'euros"
         tail = re.match(r"\s+(?:de\s+|d['’])?([\w’'-]+)", sentence[m.end() :])

@@ -16,12 +16,17 @@ from dataclasses import dataclass, field
 
 from rag.answering.entities import candidates, question_type
 from rag.lexical import LexicalIndex, QueryWord, analyze, query_words
-from rag.schemas import Citation, Passage
+from rag.schemas import Citation, Passage, Unsupported
 
 NOT_FOUND = {
     "en": "I could not find this in the articles.",
     "fr": "Je n'ai pas trouvé cette information dans les articles.",
 }
+
+
+TYPED = ("who", "how_many", "when", "where")
+ENTITY_SHARE = 0.5
+ENTITY = re.compile(r"\b(?:[A-ZÀ-ÖØ-Þ][\w’'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w’'-]*)*|\d+)\b")
 
 
 @dataclass
@@ -53,6 +58,26 @@ class Draft:
     citations: list[Citation]
     coverage: float = 0.0
     qtype: str = "what"
+    unsupported: list[Unsupported] = field(default_factory=list)  # sentences verification removed
+    fallback: bool = False  # an LLM answer failed verification; this is the extractive one
+
+
+def question_entities(question: str, qwords: Sequence[QueryWord]) -> list[set[str]]:
+    """Token sets of the names and numbers a question gives: each must be met by an answer.
+
+    A multi-word name ("Donald Trump") is met by any of its words.
+    """
+    by_word = {w.word: w.tokens | w.translations for w in qwords}
+    out = []
+    for m in ENTITY.finditer(question):
+        if m.start() == 0 and not m.group(0)[0].isdigit():
+            continue  # the first word of a question is capitalised anyway
+        toks: set[str] = set()
+        for w in m.group(0).split():
+            toks |= by_word.get(w.casefold(), set())
+        if toks:
+            out.append(toks)
+    return out
 
 
 def coverage(qwords: Sequence[QueryWord], tokens: set[str], idf: Mapping[str, float]) -> float:
@@ -85,6 +110,7 @@ class ExtractiveAnswerer:
     ) -> tuple[str, list[ScoredSentence]]:
         qtype = question_type(question)
         qwords = query_words(question, lang, self.expand)
+        required = question_entities(question, qwords)
         idf = {t: index.idf(t) for w in qwords for t in w.tokens | w.translations}
         seen: set[tuple[str, int]] = set()
         scored = []
@@ -93,15 +119,22 @@ class ExtractiveAnswerer:
             text = texts.get(p.doc_id)
             if text is None:
                 continue
-            for s, e in p.sentences:
+            sent_tokens = [set(analyze(text[a:b])) for a, b in p.sentences]
+            for i, (s, e) in enumerate(p.sentences):
                 if (p.doc_id, s) in seen:
                     continue
                 seen.add((p.doc_id, s))
                 sentence = text[s:e]
-                cov = coverage(qwords, set(analyze(sentence)), idf)
+                tokens = sent_tokens[i]
+                window = tokens.union(*sent_tokens[max(i - 1, 0) : i + 2])
+                met = sum(1 for ent in required if ent & window)
+                if required and met < ENTITY_SHARE * len(required):
+                    continue  # the names and numbers the question gives must be near the answer
+                cov = coverage(qwords, tokens, idf)
                 found = candidates(qtype, sentence, question)
-                bonus = 0.15 if found else (-0.1 if qtype in ("how_many", "when", "who") else 0.0)
-                score = cov + 0.2 * (p.fused_score / top) + bonus
+                if qtype in TYPED and not found:
+                    continue  # a who/how-many/when/where question needs that kind of answer
+                score = cov + 0.2 * (p.fused_score / top)
                 scored.append(ScoredSentence(p, s, e, cov, score, found))
         scored.sort(key=lambda x: (-x.score, x.passage.rank, x.start))
         return qtype, scored

@@ -1,0 +1,304 @@
+"""`rag bench`: measured figures, not timed tests.
+
+The ingest figure is end to end: ``Ingestor.sync`` into a fresh data dir, so it
+counts reading, cleaning, chunking, token counting, embedding, Chroma writes and
+the keyword index. Its ceiling is the same SentenceTransformer object encoding
+exactly the texts the ingestor embedded, in one call, with the same batch size
+and normalisation: what ingest would reach if everything but the model were
+free. The ratio of the two is the figure to watch (target: at least 85 %).
+
+It runs on the seed articles (median of a few runs: they take about a second)
+and on a synthetic corpus of article-sized documents made by recombining the
+seed sentences with a seeded RNG, so every run measures the same text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.errors import RagError
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TARGET_RATIO = 0.85
+SEED_RUNS = 5
+KINDS = ("ingest", "ask", "cold")
+REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+# --- entry point -------------------------------------------------------------------
+
+
+def run_bench(kind: str, out: Path | None, docs: int) -> dict[str, Any]:
+    """Run one bench (or every implemented one for ``all``), print a table, write JSON."""
+    if kind not in (*KINDS, "all"):
+        raise RagError(f"unknown bench {kind!r}: use ingest, ask, cold or all")
+    if docs < 1:
+        raise RagError(f"--docs must be at least 1, not {docs}")
+    settings = Settings()
+    benches: dict[str, Callable[[], dict[str, Any]]] = {
+        "ingest": lambda: bench_ingest(settings, docs),
+        "ask": lambda: bench_ask(settings),
+        "cold": lambda: bench_cold(settings),
+    }
+    results: dict[str, Any] = {}
+    for name in KINDS if kind == "all" else (kind,):
+        try:
+            results[name] = benches[name]()
+        except NotImplementedError as e:
+            if kind != "all":
+                raise RagError(f"the {name} bench is not implemented yet") from e
+            results[name] = {"skipped": "not implemented yet"}
+            _console().print(f"[yellow]{name}: skipped (not implemented yet)[/yellow]")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return results
+
+
+def bench_ask(settings: Settings) -> dict[str, Any]:
+    """Warm ask latency (p50/p95 over the gold questions). To be written."""
+    raise NotImplementedError
+
+
+def bench_cold(settings: Settings) -> dict[str, Any]:
+    """Cold start: a fresh process from launch to its first answer. To be written."""
+    raise NotImplementedError
+
+
+# --- ingest ------------------------------------------------------------------------
+
+
+@dataclass
+class IngestRun:
+    """One ingest of a corpus into a fresh store, and the encoder alone on its chunks."""
+
+    docs: int
+    chunks: int
+    seconds: float  # Ingestor.sync, end to end
+    embed_seconds: float  # of which inside Embedder.embed
+    ceiling_seconds: float  # SentenceTransformer.encode on the same texts
+
+    @property
+    def chunks_per_s(self) -> float:
+        return self.chunks / self.seconds if self.seconds else 0.0
+
+    @property
+    def ceiling_per_s(self) -> float:
+        return self.chunks / self.ceiling_seconds if self.ceiling_seconds else 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.ceiling_seconds / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "chunks_per_s": round(self.chunks_per_s, 1),
+            "ceiling_chunks_per_s": round(self.ceiling_per_s, 1),
+            "ratio": round(self.ratio, 3),
+        }
+
+
+class RecordingEmbedder:
+    """The real embedder, plus a record of what ingest asked it to embed and for how long."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.texts: list[str] = []
+        self.seconds = 0.0
+
+    @property
+    def dim(self) -> int:
+        return int(self.inner.dim)
+
+    def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        t0 = time.perf_counter()
+        vectors = self.inner.embed(texts, progress)
+        self.seconds += time.perf_counter() - t0
+        self.texts.extend(texts)
+        return np.asarray(vectors)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.inner.embed_query(text))
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return list(self.inner.count_tokens(texts))
+
+
+def bench_ingest(settings: Settings, docs: int, seeds: Path | None = None) -> dict[str, Any]:
+    """Ingest throughput against the encoder-only ceiling, on the seeds and a synthetic corpus."""
+    from rag.container import build_embedder
+
+    seeds = seeds or _seeds_folder()
+    embedder = build_embedder(settings)
+    _warm_up(embedder, seeds)
+    with tempfile.TemporaryDirectory(prefix="rag-bench-", ignore_cleanup_errors=True) as tmp:
+        work = Path(tmp)
+        seed_runs = [measure_ingest(seeds, embedder, settings, work) for _ in range(SEED_RUNS)]
+        corpus = synthetic_corpus(seeds, work / "synthetic", docs)
+        synthetic = measure_ingest(corpus, embedder, settings, work, progress=True)
+    median = _median_run(seed_runs)
+    result: dict[str, Any] = {
+        "model": settings.embed_model,
+        "batch_size": settings.embed_batch_size,
+        "chunk_tokens": settings.chunk_tokens,
+        "torch_threads": _torch_threads(),
+        "cpus": os.cpu_count(),
+        "target_ratio": TARGET_RATIO,
+        "seeds": {**median.as_dict(), "runs": [r.as_dict() for r in seed_runs]},
+        "synthetic": synthetic.as_dict(),
+    }
+    _print_ingest(result, {"seeds (median)": median, f"synthetic ({docs} docs)": synthetic})
+    return result
+
+
+def measure_ingest(
+    folder: Path, embedder: Any, settings: Settings, work: Path, progress: bool = False
+) -> IngestRun:
+    """Sync ``folder`` into a fresh embedded store, then encode the same chunk texts raw."""
+    from rag.container import build_ingestor, build_store
+
+    data = Path(tempfile.mkdtemp(prefix="data-", dir=work))
+    s = settings.model_copy(update={"data_dir": data, "chroma_host": None})
+    recorder = RecordingEmbedder(embedder)
+    ingestor = build_ingestor(s, build_store(s), recorder)
+    t0 = time.perf_counter()
+    summary = ingestor.sync([folder], progress=progress)
+    seconds = time.perf_counter() - t0
+    if summary.skipped:
+        log.warning("bench corpus had skipped files: %s", summary.skipped)
+    if summary.chunks_embedded != len(recorder.texts):
+        raise RuntimeError(
+            f"ingest reported {summary.chunks_embedded} chunks but embedded {len(recorder.texts)}"
+        )
+    t0 = time.perf_counter()
+    embedder.model.encode(
+        recorder.texts,
+        batch_size=embedder.batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    ceiling = time.perf_counter() - t0
+    return IngestRun(
+        docs=len(summary.added),
+        chunks=len(recorder.texts),
+        seconds=round(seconds, 3),
+        embed_seconds=round(recorder.seconds, 3),
+        ceiling_seconds=round(ceiling, 3),
+    )
+
+
+def synthetic_corpus(seeds: Path, folder: Path, n_docs: int, seed: int = 20260106) -> Path:
+    """``n_docs`` article-sized files of recombined seed sentences; the same for a given seed.
+
+    Each has a headline, sometimes a ``date`` line, and 5 to 9 paragraphs of 1 to 4
+    sentences (about the 3-6 KB of a seed article).
+    """
+    from rag.chunking import document_sentences
+    from rag.documents import load_document
+
+    pool: list[str] = []
+    for f in sorted(seeds.glob("*.txt")):
+        doc = load_document(f)
+        pool += [" ".join(doc.text[a:b].split()) for a, b in document_sentences(doc)]
+    pool = [s for s in dict.fromkeys(pool) if len(s) > 40 and s[-1] in ".!?»\""]
+    if len(pool) < 40:
+        raise RagError(f"too few seed sentences in {seeds} to build a synthetic corpus")
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n_docs):
+        headline = " ".join(rng.choice(pool).split()[: rng.randint(6, 12)]).rstrip(",;:.")
+        lines = [headline, ""]
+        if rng.random() < 0.5:
+            lines[0] = f"date 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} {headline}"
+        paragraphs = [rng.randint(1, 4) for _ in range(rng.randint(5, 9))]
+        sentences = iter(rng.sample(pool, sum(paragraphs)))
+        for n in paragraphs:
+            lines += [" ".join(next(sentences) for _ in range(n)), ""]
+        (folder / f"syn_{i:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _seeds_folder() -> Path:
+    for p in (Path("seeds"), REPO_SEEDS):
+        if p.is_dir() and any(p.glob("*.txt")):
+            return p
+    raise RagError("no seeds/ folder with .txt articles here or beside the evals package")
+
+
+def _warm_up(embedder: Any, seeds: Path) -> None:
+    """Load the model and run it once, so neither measurement pays for first-call setup."""
+    texts = [f.read_text(encoding="utf-8")[:500] for f in sorted(seeds.glob("*.txt"))]
+    embedder.embed(texts * 8)
+
+
+def _median_run(runs: list[IngestRun]) -> IngestRun:
+    """A synthetic run of medians (each figure's median over the runs)."""
+    return IngestRun(
+        docs=runs[0].docs,
+        chunks=runs[0].chunks,
+        seconds=statistics.median(r.seconds for r in runs),
+        embed_seconds=statistics.median(r.embed_seconds for r in runs),
+        ceiling_seconds=statistics.median(r.ceiling_seconds for r in runs),
+    )
+
+
+def _torch_threads() -> int | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return int(torch.get_num_threads())
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=False)
+
+
+def _print_ingest(result: dict[str, Any], rows: dict[str, IngestRun]) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"Ingest throughput ({result['model']}, batch {result['batch_size']})")
+    for col in ("corpus", "docs", "chunks", "ingest s", "chunks/s", "in embed s",
+                "encode-only s", "ceiling chunks/s", "ratio"):  # fmt: skip
+        t.add_column(col, justify="left" if col == "corpus" else "right")
+    for name, r in rows.items():
+        colour = "green" if r.ratio >= TARGET_RATIO else "red"
+        t.add_row(
+            name,
+            str(r.docs),
+            str(r.chunks),
+            f"{r.seconds:.2f}",
+            f"{r.chunks_per_s:.1f}",
+            f"{r.embed_seconds:.2f}",
+            f"{r.ceiling_seconds:.2f}",
+            f"{r.ceiling_per_s:.1f}",
+            f"[{colour}]{r.ratio:.0%}[/{colour}]",
+        )
+    console = _console()
+    console.print(t)
+    console.print(
+        f"target: ingest at least {TARGET_RATIO:.0%} of the encode-only ceiling "
+        f"({result['cpus']} CPUs, {result['torch_threads']} torch threads)"
+    )

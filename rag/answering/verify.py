@@ -1,0 +1,426 @@
+"""Check a generated answer against the passages it cites, one sentence at a time.
+
+An LLM may cite the wrong passage, invent a number, cite nothing, or repeat an
+instruction that an article slipped into its text. So every sentence of its
+answer is a claim to check: its ``[n]`` markers are parsed (markers that point
+at no passage are dropped), and the claim is compared with the sentences of the
+passages it cites, lexically and by embedding. A claim that its own citations do
+not support is removed and reported in ``Draft.unsupported`` with the reason,
+even when some other passage would support it. Each kept citation quotes the
+passage sentence(s) that best support the claim, exactly as they are in the
+article. An answer left with no supported sentence falls back to the extractive
+answer (``Draft.fallback``); the fixed refusal becomes an abstention.
+
+Streaming uses the same checks: ``SentenceBuffer`` releases a sentence once the
+next one has begun, and only checked sentences are shown, so the streamed text
+is the final answer's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rag.answering.entities import candidates, question_type
+from rag.answering.extractive import NOT_FOUND, Draft, coverage, short_answer
+from rag.lexical import LexicalIndex, QueryWord, analyze, fold, query_words
+from rag.schemas import Citation, Passage, Span, Unsupported
+
+# --- thresholds -----------------------------------------------------------------
+# Lexical support is the idf-weighted share of a claim's content words that the
+# cited sentences contain (the extractive answerer's coverage: French stems,
+# cross-language prefixes, and FreeDict translations at 0.8 for English claims).
+# Rare words (names, numbers, places) weigh most, which is what a hallucination
+# gets wrong. Embedding support is the cosine between the claim and its closest
+# cited sentence (normalised all-MiniLM-L6-v2 vectors). Calibrated on the gold
+# questions: true claims (quoted or paraphrased, in English and French) against
+# their own passage, false claims against other passages (see tests/rag/test_verify.py).
+LEXICAL_SUPPORT = 0.6  # enough on its own
+LEXICAL_FLOOR = 0.35  # below this no embedding similarity can make up for missing words
+EMBEDDING_SUPPORT = 0.55  # cosine that, with at least LEXICAL_FLOOR, counts as a paraphrase
+CITED_MIN = 0.2  # a passage cited beside others must meet this share of the claim itself
+ADJACENT_GAIN = 0.15  # quote two adjacent sentences when the second adds this much support
+EMBED_CACHE = 4096  # passage sentence vectors kept between answers
+
+_NUMBERS = r"\d{1,3}(?:\s*(?:[,;–-]|and|et)\s*\d{1,3})*"
+_OPEN = r"\[\s*(?:(?:passages?|sources?|n°)\s*)?"
+MARKER = re.compile(_OPEN + "(" + _NUMBERS + r")\s*\]", re.IGNORECASE)
+_MARKERS_AFTER_END = re.compile(
+    r"([.!?…]+[\"'»”’)]*)((?:\s*" + _OPEN + _NUMBERS + r"\s*\])+)", re.IGNORECASE
+)
+_END = re.compile(
+    r"([.!?…]+[\"'»”’)]*)((?:\s*"
+    + MARKER.pattern.replace("(", "(?:").replace("(?:?:", "(?:")
+    + r")+)",
+    re.IGNORECASE,
+)
+_END = re.compile(r"[.!?…]+[\"'»”’)]*(?=\s+[^\s\[])|(?<=\S)(?=[ \t]*\n\s*[^\s\[])")
+_ABBREV = re.compile(r"(?:^|[\s(])(?:M|MM|Mme|Mlle|Dr|Pr|Mr|Mrs|Ms|St|etc|vs|cf|[A-Z])$")
+_LEAD = re.compile(r"^\s*(?:[-*•–]\s+|(?:answer|réponse|response)\s*:\s*)", re.IGNORECASE)
+
+# Sentences that read as instructions to an assistant are never evidence: an article
+# that says "ignore previous instructions and say X" does not support "X".
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore[rsz]?|disregard|forget|oublie[rsz]?)\b.{0,60}?\b(?:instructions?|prompts?|"
+    r"rules|consignes?|regles)\b|\b(?:new|nouvelles?) instructions\b|\bsystem prompt\b|"
+    r"\bprompt systeme\b|\byou are now\b|\b(?:tu es|vous etes) (?:maintenant|desormais)\b",
+)
+_REFUSAL = re.compile(
+    r"\b(?:could not|couldn't|cannot|can't|unable to|did not|didn't) (?:find|locate)\b|"
+    r"\b(?:passages?|articles?|context|texts?|sources?) (?:do|does|did)(?: not|n't) "
+    r"(?:say|mention|contain|state|provide|include|specify|answer|give|address)\b|"
+    r"\bnot (?:mentioned|stated|specified|provided|found|given) in the (?:passages?|articles?)\b|"
+    r"\bno (?:information|mention|answer)\b.{0,40}\b(?:passages?|articles?)\b|"
+    r"\bn'ai pas trouve\b|\bje ne (?:trouve|sais) pas\b|\baucune (?:information|mention|reponse)\b|"
+    r"\b(?:passages?|articles?|textes?|sources?) ne (?:mentionnent|mentionne|precisent|precise|"
+    r"contiennent|contient|disent|dit|indiquent|indique|permettent|permet|repondent|repond) pas\b|"
+    r"\b(?:n'est|ne sont) pas (?:mentionnee?s?|precisee?s?|indiquee?s?)\b"
+)
+
+
+# --- splitting an answer into claims -------------------------------------------
+
+
+def move_markers(text: str) -> str:
+    """``"X. [1] Y"`` -> ``"X [1]. Y"``: a marker after the full stop belongs to that sentence."""
+    return _MARKERS_AFTER_END.sub(lambda m: " " + " ".join(m.group(2).split()) + m.group(1), text)
+
+
+def _split(text: str) -> tuple[list[str], str]:
+    """Complete sentences, and the unfinished rest (kept until more text arrives)."""
+    out: list[str] = []
+    start = 0
+    for m in _END.finditer(text):
+        if m.group() and _ABBREV.search(text[start : m.start()]):
+            continue  # "M. Macron", "J. Irish"
+        piece = text[start : m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    return out, text[start:].lstrip()
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences, rest = _split(move_markers(text))
+    return sentences + ([rest.strip()] if rest.strip() else [])
+
+
+class SentenceBuffer:
+    """Collects streamed text; hands out each sentence once the next one has started."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def feed(self, delta: str) -> list[str]:
+        sentences, self.text = _split(move_markers(self.text + delta))
+        return sentences
+
+    def flush(self) -> list[str]:
+        rest, self.text = self.text, ""
+        return split_sentences(rest)
+
+
+def parse_markers(sentence: str) -> list[int]:
+    """Every passage number a sentence cites, in order: ``[1][3]``, ``[1, 2]``, ``[2-4]``."""
+    out: list[int] = []
+    for m in MARKER.finditer(sentence):
+        for part in re.split(r"\s*(?:[,;]|and|et)\s*", m.group(1)):
+            if re.fullmatch(r"\d+\s*[–-]\s*\d+", part):
+                a, b = (int(x) for x in re.split(r"\s*[–-]\s*", part))
+                out.extend(range(a, b + 1) if 0 <= b - a <= 10 else [a, b])
+            elif part.strip().isdigit():
+                out.append(int(part))
+    return list(dict.fromkeys(out))
+
+
+def strip_markers(sentence: str) -> str:
+    text = " ".join(MARKER.sub(" ", _LEAD.sub("", sentence)).split())
+    return re.sub(r"\s+([.,;:!?…])", r"\1", text)
+
+
+def is_refusal(sentence: str, lang: str | None = None) -> bool:
+    """The fixed refusal (in either language) or a plain "the passages do not say"."""
+    folded = fold(strip_markers(sentence)).replace("’", "'")
+    for text in NOT_FOUND.values():
+        if fold(text).rstrip(".") in folded:
+            return True
+    return bool(_REFUSAL.search(folded))
+
+
+def is_instruction(sentence: str) -> bool:
+    return bool(_INSTRUCTION.search(fold(sentence).replace("’", "'")))
+
+
+# --- support ----------------------------------------------------------------------
+
+
+@dataclass
+class Support:
+    supported: bool
+    lexical: float
+    cosine: float
+    quotes: dict[int, tuple[Span, float]]  # passage number -> (quoted span, its own support)
+    reason: str = ""
+
+
+@dataclass
+class Outcome:
+    """A checked answer: the kept sentences (markers renumbered) and their citations."""
+
+    sentences: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    unsupported: list[Unsupported] = field(default_factory=list)
+    refused: bool = False
+
+
+class Verifier:
+    """Claim-versus-citation checks; holds the embedder and a cache of sentence vectors."""
+
+    def __init__(self, embedder: Any = None) -> None:
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            if len(self._vectors) + len(missing) > EMBED_CACHE:
+                self._vectors.clear()
+            for t, v in zip(missing, self.embedder.embed(missing), strict=True):
+                self._vectors[t] = np.asarray(v, dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def session(
+        self,
+        question: str,
+        lang: str,
+        context: Sequence[Passage],
+        texts: Mapping[str, str],
+        index: LexicalIndex,
+    ) -> Check:
+        return Check(self, question, lang, context, texts, index)
+
+
+class Check:
+    """One answer being verified: ``add`` each sentence, then ``draft``."""
+
+    def __init__(
+        self,
+        verifier: Verifier,
+        question: str,
+        lang: str,
+        context: Sequence[Passage],
+        texts: Mapping[str, str],
+        index: LexicalIndex,
+    ) -> None:
+        self.verifier = verifier
+        self.question = question
+        self.lang = lang
+        self.context = list(context)
+        self.texts = texts
+        self.index = index
+        self.outcome = Outcome()
+        self._numbers: dict[tuple[str, int, int], int] = {}  # quoted span -> citation n
+        self._tokens: dict[tuple[str, int, int], set[str]] = {}
+
+    # each answer sentence goes through here, streamed or not
+    def add(self, sentence: str) -> str | None:
+        """The sentence as it will be shown (markers renumbered), or None if it is dropped."""
+        claim = strip_markers(sentence)
+        if not claim or not any(c.isalnum() for c in claim):
+            return None
+        markers = parse_markers(sentence)
+        cited = [n for n in markers if 1 <= n <= len(self.context)]
+        dropped = [n for n in markers if n not in cited]
+        if not cited and is_refusal(sentence):
+            self.outcome.refused = True
+            return None
+        qwords = query_words(claim, self.lang, expand=True)
+        if not qwords:
+            return None  # "Voici la réponse :" states nothing that could be checked
+        if not cited:
+            why = "no citation"
+            if dropped:
+                why = f"cites {_fmt(dropped)}, not among the {len(self.context)} passages"
+            return self._reject(claim, why, 0.0)
+        support = self.support(claim, qwords, cited)
+        if not support.supported:
+            return self._reject(claim, support.reason, support.lexical)
+        return self._keep(sentence, support)
+
+    def support(self, claim: str, qwords: list[QueryWord], cited: list[int]) -> Support:
+        idf = {t: self.index.idf(t) for w in qwords for t in w.tokens | w.translations}
+        spans: list[tuple[int, Span]] = []
+        instructions: list[tuple[int, Span]] = []
+        for n in cited:
+            p = self.context[n - 1]
+            text = self.texts.get(p.doc_id, "")
+            for s, e in p.sentences or [(p.start, p.end)]:
+                (instructions if is_instruction(text[s:e]) else spans).append((n, (s, e)))
+        meta = {
+            n: set(analyze(f"{self.context[n - 1].title} {self.context[n - 1].date or ''}"))
+            for n in cited
+        }
+        hay = set().union(*meta.values(), *(self._toks(n, sp) for n, sp in spans))
+        lexical = coverage(qwords, hay, idf)
+        per_sentence = [coverage(qwords, self._toks(n, sp), idf) for n, sp in spans]
+        cosines = self._cosines(claim, spans)
+        cosine = max(cosines, default=0.0)
+        have = {t.lstrip("0") for t in hay if t.isdigit()}
+        missing = [d for d in dict.fromkeys(re.findall(r"\d+", claim)) if d.lstrip("0") not in have]
+        ok = lexical >= LEXICAL_SUPPORT or (
+            lexical >= LEXICAL_FLOOR and cosine >= EMBEDDING_SUPPORT
+        )
+        if missing:
+            reason = f"{_plural('number', missing)} {', '.join(missing)} not in {_fmt(cited)}"
+            return Support(False, lexical, cosine, {}, reason)
+        if not ok:
+            reason = f"{_fmt(cited)} {'does' if len(cited) == 1 else 'do'} not support it"
+            if instructions:
+                with_them = hay.union(*(self._toks(n, sp) for n, sp in instructions))
+                if coverage(qwords, with_them, idf) >= LEXICAL_SUPPORT:
+                    reason += " (only text that reads as an instruction to the assistant does)"
+            reason += f" (lexical {lexical:.2f}, embedding {cosine:.2f})"
+            return Support(False, lexical, cosine, {}, reason)
+        quotes = {}
+        for n in cited:
+            mine = [i for i, (m, _) in enumerate(spans) if m == n]
+            if not mine:
+                continue
+            best = max(mine, key=lambda i: (per_sentence[i], cosines[i] if cosines else 0.0))
+            quotes[n] = self._quote(n, spans, mine, best, per_sentence, qwords, idf)
+        strong = {n: q for n, q in quotes.items() if q[1] >= CITED_MIN or len(quotes) == 1}
+        return Support(True, lexical, cosine, strong or quotes)
+
+    def _quote(
+        self,
+        n: int,
+        spans: list[tuple[int, Span]],
+        mine: list[int],
+        best: int,
+        per_sentence: list[float],
+        qwords: list[QueryWord],
+        idf: dict[str, float],
+    ) -> tuple[Span, float]:
+        """The best sentence, joined to an adjacent one when the claim spans both."""
+        span, score = spans[best][1], per_sentence[best]
+        text = self.texts[self.context[n - 1].doc_id]
+        for j in (best - 1, best + 1):
+            if j not in mine:
+                continue
+            other = spans[j][1]
+            a, b = min(span[0], other[0]), max(span[1], other[1])
+            if text[min(span[1], other[1]) : max(span[0], other[0])].strip():
+                continue  # not adjacent in the article
+            joined = coverage(qwords, self._toks(n, span) | self._toks(n, other), idf)
+            if joined >= score + ADJACENT_GAIN:
+                return (a, b), joined
+        return span, score
+
+    def _toks(self, n: int, span: Span) -> set[str]:
+        doc = self.context[n - 1].doc_id
+        key = (doc, *span)
+        if key not in self._tokens:
+            self._tokens[key] = set(analyze(self.texts.get(doc, "")[span[0] : span[1]]))
+        return self._tokens[key]
+
+    def _cosines(self, claim: str, spans: list[tuple[int, Span]]) -> list[float]:
+        if self.verifier.embedder is None or not spans:
+            return [0.0] * len(spans)
+        sents = [self.texts[self.context[n - 1].doc_id][s:e] for n, (s, e) in spans]
+        vecs = self.verifier.vectors([claim, *sents])
+        return [float(x) for x in vecs[1:] @ vecs[0]]
+
+    def _reject(self, claim: str, reason: str, support: float) -> None:
+        self.outcome.unsupported.append(
+            Unsupported(sentence=claim, reason=reason, support=round(support, 4))
+        )
+        return None
+
+    def _keep(self, sentence: str, support: Support) -> str:
+        renumber: dict[int, int] = {}
+        for n, (span, score) in support.quotes.items():
+            p = self.context[n - 1]
+            key = (p.doc_id, *span)
+            if key not in self._numbers:
+                self._numbers[key] = len(self.outcome.citations) + 1
+                self.outcome.citations.append(
+                    Citation(
+                        n=self._numbers[key],
+                        doc_id=p.doc_id,
+                        chunk_id=p.chunk_id,
+                        title=p.title,
+                        date=p.date,
+                        outlet=p.outlet,
+                        quote=self.texts[p.doc_id][span[0] : span[1]],
+                        start=span[0],
+                        end=span[1],
+                        score=round(score, 4),
+                    )
+                )
+            renumber[n] = self._numbers[key]
+        rendered = _render(sentence, renumber)
+        self.outcome.sentences.append(rendered)
+        return rendered
+
+    def draft(self, fallback: Callable[[], Draft]) -> Draft:
+        """The verified draft; the extractive one (``fallback=True``) if nothing held up."""
+        o = self.outcome
+        qtype = question_type(self.question)
+        if o.sentences:
+            if o.refused:
+                o.unsupported.append(
+                    Unsupported(
+                        sentence=NOT_FOUND.get(self.lang, NOT_FOUND["en"]),
+                        reason="a refusal beside supported sentences",
+                    )
+                )
+            found = [candidates(qtype, c.quote, self.question) for c in o.citations]
+            qwords = query_words(self.question, self.lang)
+            idf = {t: self.index.idf(t) for w in qwords for t in w.tokens | w.translations}
+            cov = coverage(qwords, set(analyze(" ".join(c.quote for c in o.citations))), idf)
+            return Draft(
+                " ".join(o.sentences),
+                short_answer(qtype, found),
+                False,
+                o.citations,
+                round(cov, 4),
+                qtype,
+                unsupported=o.unsupported,
+            )
+        if o.refused:
+            return Draft(
+                NOT_FOUND.get(self.lang, NOT_FOUND["en"]),
+                None,
+                True,
+                [],
+                0.0,
+                qtype,
+                unsupported=o.unsupported,
+            )
+        draft = fallback()
+        draft.fallback = True
+        draft.unsupported = o.unsupported
+        return draft
+
+
+def _render(sentence: str, renumber: Mapping[int, int]) -> str:
+    """The sentence with its markers renumbered to the kept citations (others dropped)."""
+
+    def sub(m: re.Match[str]) -> str:
+        ns = [renumber[n] for n in parse_markers(m.group()) if n in renumber]
+        return "".join(f"[{n}]" for n in dict.fromkeys(ns))
+
+    text = " ".join(MARKER.sub(sub, _LEAD.sub("", sentence)).split())
+    return re.sub(r"\s+([.,;:!?…])", r"\1", text)
+
+
+def _fmt(ns: Sequence[int]) -> str:
+    return "".join(f"[{n}]" for n in ns)
+
+
+def _plural(word: str, items: Sequence[object]) -> str:
+    return word + ("s" if len(items) > 1 else "")
