@@ -175,6 +175,10 @@ class LexicalIndex:
                 bm25.index(corpus, show_progress=False)  # type: ignore[attr-defined]
         self.bm25 = bm25
         self.df = df or {}
+        spans: dict[str, set[tuple[int, int]]] = {}
+        for c in chunks:
+            spans.setdefault(c.doc_id, set()).update((a, b) for a, b in c.sentences)
+        self.doc_sentences = {d: sorted(v) for d, v in spans.items()}
         vocab = getattr(bm25, "vocab_dict", None) or {}
         self.vocab: set[str] = set(vocab)
 

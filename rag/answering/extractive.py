@@ -35,6 +35,7 @@ class Thresholds:
 
     min_coverage: dict[str, float] = field(default_factory=lambda: {"en": 0.5, "fr": 0.5})
     second_sentence_ratio: float = 0.85
+    min_gain: float = 0.2
     max_sentences: int = 2
 
 
@@ -46,6 +47,7 @@ class ScoredSentence:
     coverage: float
     score: float
     found: list[str]
+    tokens: set[str]
 
 
 @dataclass
@@ -107,7 +109,7 @@ class ExtractiveAnswerer:
         context: Sequence[Passage],
         texts: Mapping[str, str],
         index: LexicalIndex,
-    ) -> tuple[str, list[ScoredSentence]]:
+    ) -> tuple[str, list[QueryWord], dict[str, float], list[ScoredSentence]]:
         qtype = question_type(question)
         qwords = query_words(question, lang, self.expand)
         required = question_entities(question, qwords)
@@ -115,18 +117,32 @@ class ExtractiveAnswerer:
         seen: set[tuple[str, int]] = set()
         scored = []
         top = max((p.fused_score for p in context), default=1.0) or 1.0
+        cache: dict[tuple[str, int], set[str]] = {}
+
+        def tokens_of(doc_id: str, span: tuple[int, int]) -> set[str]:
+            key = (doc_id, span[0])
+            if key not in cache:
+                cache[key] = set(analyze(texts[doc_id][span[0] : span[1]]))
+            return cache[key]
+
         for p in context:
             text = texts.get(p.doc_id)
             if text is None:
                 continue
-            sent_tokens = [set(analyze(text[a:b])) for a, b in p.sentences]
-            for i, (s, e) in enumerate(p.sentences):
+            doc_sents = index.doc_sentences.get(p.doc_id, [])
+            position = {a: i for i, (a, _) in enumerate(doc_sents)}
+            for s, e in p.sentences:
                 if (p.doc_id, s) in seen:
                     continue
                 seen.add((p.doc_id, s))
                 sentence = text[s:e]
-                tokens = sent_tokens[i]
-                window = tokens.union(*sent_tokens[max(i - 1, 0) : i + 2])
+                tokens = tokens_of(p.doc_id, (s, e))
+                i = position.get(s)
+                window = set(tokens)
+                if i is not None:
+                    for j in (i - 1, i + 1):
+                        if 0 <= j < len(doc_sents):
+                            window |= tokens_of(p.doc_id, doc_sents[j])
                 met = sum(1 for ent in required if ent & window)
                 if required and met < ENTITY_SHARE * len(required):
                     continue  # the names and numbers the question gives must be near the answer
@@ -135,9 +151,9 @@ class ExtractiveAnswerer:
                 if qtype in TYPED and not found:
                     continue  # a who/how-many/when/where question needs that kind of answer
                 score = cov + 0.2 * (p.fused_score / top)
-                scored.append(ScoredSentence(p, s, e, cov, score, found))
+                scored.append(ScoredSentence(p, s, e, cov, score, found, tokens))
         scored.sort(key=lambda x: (-x.score, x.passage.rank, x.start))
-        return qtype, scored
+        return qtype, qwords, idf, scored
 
     def answer(
         self,
@@ -147,21 +163,22 @@ class ExtractiveAnswerer:
         texts: Mapping[str, str],
         index: LexicalIndex,
     ) -> Draft:
-        qtype, scored = self.score(question, lang, context, texts, index)
+        qtype, qwords, idf, scored = self.score(question, lang, context, texts, index)
         th = self.thresholds
-        best = scored[0] if scored else None
         min_cov = th.min_coverage.get(lang, th.min_coverage.get("en", 0.5))
-        if best is None or best.coverage < min_cov:
-            return Draft(
-                NOT_FOUND.get(lang, NOT_FOUND["en"]), None, True, [],
-                best.coverage if best else 0.0, qtype,
-            )  # fmt: skip
-        chosen = [best]
-        for s in scored[1:]:
+        chosen: list[ScoredSentence] = []
+        covered: set[str] = set()
+        for s in scored:
             if len(chosen) >= th.max_sentences:
                 break
-            if s.score >= th.second_sentence_ratio * best.score and s.coverage >= min_cov:
+            # a second sentence must score nearly as well, or answer another part of the question
+            gain = coverage(qwords, covered | s.tokens, idf) - coverage(qwords, covered, idf)
+            if not chosen or s.score >= th.second_sentence_ratio * chosen[0].score or gain >= th.min_gain:
                 chosen.append(s)
+                covered |= s.tokens
+        total = coverage(qwords, covered, idf)
+        if not chosen or total < min_cov:
+            return Draft(NOT_FOUND.get(lang, NOT_FOUND["en"]), None, True, [], total, qtype)
         citations = []
         parts = []
         for n, s in enumerate(chosen, start=1):
@@ -182,7 +199,7 @@ class ExtractiveAnswerer:
             )
             parts.append(f"“{' '.join(quote.split())}” [{n}]")
         short = short_answer(qtype, [s.found for s in chosen])
-        return Draft(" ".join(parts), short, False, citations, best.coverage, qtype)
+        return Draft(" ".join(parts), short, False, citations, total, qtype)
 
 
 def short_answer(qtype: str, found: list[list[str]]) -> str | None:

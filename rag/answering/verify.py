@@ -27,7 +27,8 @@ import numpy as np
 
 from rag.answering.entities import candidates, question_type
 from rag.answering.extractive import NOT_FOUND, Draft, coverage, short_answer
-from rag.lexical import LexicalIndex, QueryWord, analyze, fold, query_words
+from rag.lexical import LexicalIndex, QueryWord, analyze, fold, query_words, words
+from rag.retrieval import detect_question_language
 from rag.schemas import Citation, Passage, Span, Unsupported
 
 # --- thresholds -----------------------------------------------------------------
@@ -157,6 +158,33 @@ def is_instruction(sentence: str) -> bool:
 
 # --- support ----------------------------------------------------------------------
 
+_NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[’'-][^\W\d_]+)*"
+_NAME_RUN = re.compile(_NAME + r"(?:\s+" + _NAME + ")*")
+
+
+def claim_words(claim: str) -> list[QueryWord]:
+    """The claim's content words, with French translations when it is written in English."""
+    return query_words(claim, detect_question_language(claim), expand=True)
+
+
+def missing_facts(claim: str, qwords: Sequence[QueryWord], hay: set[str]) -> list[str]:
+    """Numbers and names of the claim that the cited text lacks: what a hallucination gets wrong.
+
+    Any share of other words can be paraphrased; "62" for "26" or "Finnish" for
+    "Estonian" cannot. A name is a run of capitalised words ("Defence Secretary John
+    Healey"); it is there when any of its words is (the article may say "M. Healey").
+    """
+    digits = {t.lstrip("0") for t in hay if t.isdigit()}
+    out = [d for d in dict.fromkeys(re.findall(r"\d+", claim)) if d.lstrip("0") not in digits]
+    by_word = {w.word: w for w in qwords}
+    for m in _NAME_RUN.finditer(claim):
+        name = [by_word[w] for w in words(m.group()) if w in by_word and not w.isdigit()]
+        if m.start() == 0 and len(name) < 2:
+            continue  # a single capitalised word that starts the sentence
+        if name and not any(w.tokens & hay or w.translations & hay for w in name):
+            out.append(m.group())
+    return out
+
 
 @dataclass
 class Support:
@@ -238,7 +266,7 @@ class Check:
         if not cited and is_refusal(sentence):
             self.outcome.refused = True
             return None
-        qwords = query_words(claim, self.lang, expand=True)
+        qwords = claim_words(claim)
         if not qwords:
             return None  # "Voici la réponse :" states nothing that could be checked
         if not cited:
@@ -269,13 +297,12 @@ class Check:
         per_sentence = [coverage(qwords, self._toks(n, sp), idf) for n, sp in spans]
         cosines = self._cosines(claim, spans)
         cosine = max(cosines, default=0.0)
-        have = {t.lstrip("0") for t in hay if t.isdigit()}
-        missing = [d for d in dict.fromkeys(re.findall(r"\d+", claim)) if d.lstrip("0") not in have]
         ok = lexical >= LEXICAL_SUPPORT or (
             lexical >= LEXICAL_FLOOR and cosine >= EMBEDDING_SUPPORT
         )
+        missing = missing_facts(claim, qwords, hay)
         if missing:
-            reason = f"{_plural('number', missing)} {', '.join(missing)} not in {_fmt(cited)}"
+            reason = f"{', '.join(missing)}: not in {_fmt(cited)}"
             return Support(False, lexical, cosine, {}, reason)
         if not ok:
             reason = f"{_fmt(cited)} {'does' if len(cited) == 1 else 'do'} not support it"
