@@ -92,16 +92,24 @@ def contains_answers(text: str, answers: Sequence[Sequence[str]]) -> bool:
     return all(_group_in_normalized(norm, group) for group in answers)
 
 
+def _distinct(doc_ids: Sequence[str]) -> list[str]:
+    """Documents in rank order, each once: several chunks of one article are one result."""
+    return list(dict.fromkeys(doc_ids))
+
+
 def hit_at_k(retrieved_doc_ids: Sequence[str], sources: Iterable[str], k: int) -> float:
-    """1.0 when a gold source is among the first k results (chunks of a doc may repeat)."""
+    """1.0 when a gold source is among the first k distinct documents retrieved."""
     gold = set(sources)
-    return 1.0 if any(d in gold for d in retrieved_doc_ids[: max(k, 0)]) else 0.0
+    return 1.0 if any(d in gold for d in _distinct(retrieved_doc_ids)[: max(k, 0)]) else 0.0
 
 
 def reciprocal_rank(retrieved_doc_ids: Sequence[str], sources: Iterable[str]) -> float:
-    """1/rank of the first relevant result, rank being its position in the list as given."""
+    """1/rank of the first relevant document, ranks counted over distinct documents.
+
+    This is LlamaIndex's RetrieverEvaluator ``mrr`` on document ids (a test checks they agree).
+    """
     gold = set(sources)
-    for rank, doc_id in enumerate(retrieved_doc_ids, start=1):
+    for rank, doc_id in enumerate(_distinct(retrieved_doc_ids), start=1):
         if doc_id in gold:
             return 1.0 / rank
     return 0.0

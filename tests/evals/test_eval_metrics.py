@@ -94,17 +94,19 @@ def test_contains_answers_needs_every_group() -> None:
 def test_hit_at_k() -> None:
     retrieved = ["b", "b", "a", "c"]
     assert hit_at_k(retrieved, ["a"], 1) == 0.0
-    assert hit_at_k(retrieved, ["a"], 2) == 0.0  # repeated chunks of b take two ranks
-    assert hit_at_k(retrieved, ["a"], 3) == 1.0
+    assert hit_at_k(retrieved, ["a"], 2) == 1.0  # two chunks of b are one document
+    assert hit_at_k(retrieved, ["c"], 2) == 0.0
+    assert hit_at_k(retrieved, ["c"], 3) == 1.0
     assert hit_at_k(retrieved, ["x", "c"], 5) == 1.0
     assert hit_at_k(retrieved, ["a"], 0) == 0.0
     assert hit_at_k([], ["a"], 5) == 0.0
     assert hit_at_k(retrieved, [], 5) == 0.0
 
 
-def test_reciprocal_rank_counts_repeated_doc_ids_as_positions() -> None:
+def test_reciprocal_rank_counts_distinct_documents() -> None:
     assert reciprocal_rank(["a", "b"], ["a"]) == 1.0
-    assert reciprocal_rank(["b", "b", "a", "a"], ["a"]) == pytest.approx(1 / 3)
+    assert reciprocal_rank(["b", "b", "a", "a"], ["a"]) == pytest.approx(1 / 2)
+    assert reciprocal_rank(["b", "c", "b", "d", "a"], ["a"]) == pytest.approx(1 / 4)
     assert reciprocal_rank(["b", "c"], ["a"]) == 0.0
     assert reciprocal_rank([], ["a"]) == 0.0
     assert reciprocal_rank(["b", "c", "a"], ["c", "a"]) == 0.5

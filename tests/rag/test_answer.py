@@ -1,0 +1,181 @@
+"""The answer contract: grounded, cited, exact quotes, abstention, bad input (issue: answers)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.answering.entities import question_type
+from rag.errors import EmptyStore, InvalidQuestion
+from rag.schemas import Answer, ChatTurn
+from tests.conftest import run_cli
+
+WITKOFF_DOCS = {"001_884c08b7d909dfb3", "003_ad8ab783e7e40a0e"}
+
+
+def _check_quotes(answer: Answer, assistant) -> None:
+    for c in answer.citations:
+        assert c.quote == assistant.document(c.doc_id).text[c.start : c.end]
+
+
+def test_who_represented_trump_in_paris(assistant):
+    a = assistant.ask("Who represented Trump in Paris?")
+    assert not a.abstained
+    assert "Witkoff" in a.answer and "Kushner" in a.answer
+    assert {c.doc_id for c in a.citations} & WITKOFF_DOCS
+    assert a.short_answer and "Witkoff" in a.short_answer
+    assert "[1]" in a.answer
+    _check_quotes(a, assistant)
+
+
+def test_french_how_many_has_number_short_answer(assistant):
+    a = assistant.ask("Combien de pays sont prêts à envoyer des troupes en Ukraine ?")
+    assert not a.abstained
+    assert a.language == "fr"
+    assert a.short_answer is not None and ("26" in a.short_answer or "Vingt-six" in a.short_answer)
+    _check_quotes(a, assistant)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("What is the capital of Australia?", "I could not find this in the articles."),
+        (
+            "Quelle est la recette de la tarte Tatin ?",
+            "Je n'ai pas trouvé cette information dans les articles.",
+        ),
+    ],
+)
+def test_abstains_in_the_question_language(assistant, question, message):
+    a = assistant.ask(question)
+    assert a.abstained
+    assert a.answer == message
+    assert a.citations == []
+    assert a.passages, "the closest passages are still listed"
+
+
+def test_passages_carry_all_scores(assistant):
+    a = assistant.ask("Où le plan de paix a-t-il été amendé ?")
+    assert a.passages
+    assert all(p.fused_score > 0 for p in a.passages)
+    assert any(p.dense_score is not None for p in a.passages)
+    assert any(p.keyword_score is not None for p in a.passages)
+    assert [p.rank for p in a.passages] == list(range(1, len(a.passages) + 1))
+    in_context = [p for p in a.passages if p.in_context]
+    assert sum(len(p.text) for p in in_context) <= 2000 or len(in_context) == 1
+    assert {"embed", "dense", "keyword", "answer", "total"} <= set(a.timings_ms)
+
+
+def test_every_statement_is_a_cited_quote(assistant):
+    a = assistant.ask("Quel est le montant du prêt de réparation ?")
+    assert not a.abstained
+    quotes = [" ".join(c.quote.split()) for c in a.citations]
+    for c, q in zip(a.citations, quotes, strict=True):
+        assert f"“{q}” [{c.n}]" in a.answer
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "x" * 2001])
+def test_bad_question_raises_value_error(assistant, bad):
+    with pytest.raises(ValueError) as e:
+        assistant.ask(bad)
+    assert isinstance(e.value, InvalidQuestion)
+    assert "question" in str(e.value)
+
+
+def test_follow_up_is_rewritten_with_previous_turn(assistant):
+    history = [
+        ChatTurn(role="user", content="Who represented Trump in Paris?"),
+        ChatTurn(role="assistant", content="Steve Witkoff [1]"),
+    ]
+    a = assistant.ask("Et qui d'autre était présent ?", history=history)
+    assert (
+        a.standalone_question
+        and "Trump" in a.standalone_question
+        and "Paris" in a.standalone_question
+    )
+
+
+def test_question_types():
+    assert question_type("Who represented Trump in Paris?") == "who"
+    assert question_type("Combien de pays ?") == "how_many"
+    assert question_type("Quand le sommet a-t-il eu lieu ?") == "when"
+    assert question_type("Où se tient la réunion ?") == "where"
+    assert question_type("Pourquoi ?") == "why"
+
+
+def test_empty_store_says_to_ingest(make_settings, embedder):
+    from rag.assistant import Assistant
+    from rag.container import build_ingestor, build_store, make_answerer, retrieval_params
+    from rag.retrieval import HybridRetriever
+
+    s = make_settings()
+    store = build_store(s)
+    ing = build_ingestor(s, store, embedder)
+    answerer, _ = make_answerer(s)
+    a = Assistant(
+        HybridRetriever(embedder, store, ing.refresh_lexical, retrieval_params(s)),
+        answerer,
+        store,
+        ing,
+    )
+    with pytest.raises(EmptyStore, match="rag ingest"):
+        a.ask("Who represented Trump in Paris?")
+
+
+# --- CLI ---------------------------------------------------------------------
+
+
+def _env(settings) -> dict[str, str]:
+    return {"RAG_DATA_DIR": str(settings.data_dir)}
+
+
+@pytest.mark.slow
+def test_cli_ask_json_acceptance(seeded_settings, assistant):
+    r = run_cli("ask", "--json", "Who represented Trump in Paris?", env=_env(seeded_settings))
+    assert r.returncode == 0, r.stderr
+    a = Answer.model_validate_json(r.stdout)
+    assert "Witkoff" in a.answer and "Kushner" in a.answer
+    assert {c.doc_id for c in a.citations} & WITKOFF_DOCS
+    _check_quotes(a, assistant)
+
+
+@pytest.mark.slow
+def test_cli_ask_text_prints_sources(seeded_settings):
+    r = run_cli("ask", "Who represented Trump in Paris?", env=_env(seeded_settings))
+    assert r.returncode == 0, r.stderr
+    assert "Sources:" in r.stdout and "[1]" in r.stdout and "2026-01-06" in r.stdout
+
+
+@pytest.mark.slow
+def test_cli_batch_plain_and_jsonl(seeded_settings, tmp_path):
+    plain = tmp_path / "q.txt"
+    plain.write_text(
+        "Who represented Trump in Paris?\n\nCombien de pays sont prêts à envoyer des troupes ?\n"
+    )
+    jsonl = tmp_path / "q.jsonl"
+    jsonl.write_text(json.dumps({"question": "Où le plan de paix a-t-il été amendé ?"}) + "\n")
+    for path, n in ((plain, 2), (jsonl, 1)):
+        r = run_cli("ask", "--batch", str(path), env=_env(seeded_settings))
+        assert r.returncode == 0, r.stderr
+        lines = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
+        assert len(lines) == n
+        assert all("citations" in x and "abstained" in x for x in lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 2001])
+def test_cli_bad_question_exit_2(seeded_settings, bad):
+    r = run_cli("ask", bad, env=_env(seeded_settings))
+    assert r.returncode == 2
+    assert "question" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_cli_empty_store_exit_2(tmp_path):
+    r = run_cli(
+        "ask", "Who represented Trump in Paris?", env={"RAG_DATA_DIR": str(tmp_path / "empty")}
+    )
+    assert r.returncode == 2
+    assert "rag ingest" in r.stderr and "Traceback" not in r.stderr
