@@ -16,11 +16,14 @@ QUESTION_TYPES = ("who", "how_many", "when", "where", "why", "what")
 _TYPE_PATTERNS = [
     ("how_many", r"\bhow (many|much)\b|\bcombien\b|\bquel (est le )?nombre\b|\bwhat number\b"),
     ("who", r"^\s*(who|whom|whose)\b|\bwho\b|^\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"
-     r"\bquel(le)? (est le nom|personne|responsable|dirigeant)\b|\bwhich (person|leader|official)\b"),
+     r"\bde qui\b|\bquel(le)?s? (est le nom|personne|responsable|dirigeante?s?|chancelier|"
+     r"ministre|président|secrétaire|envoyés?|émissaires?|porte-parole|chef|leaders?)\b|"
+     r"\b(which|what) (\w+ ){0,2}(person|people|leaders?|officials?|minister|president|"
+     r"secretary|chancellor|envoys?|emissary|spokes(person|man|woman)|chief|head)\b"),
     ("when", r"\bwhen\b|\bquand\b|\bwhat (day|date|month)\b|\bquel (jour|mois)\b|"
      r"\bà quelle date\b|\bon which day\b"),
-    ("where", r"\bwhere\b|\boù\b|\bin which (city|country)\b|\bdans quelle ville\b|"
-     r"\bquelle ville\b|\bin what city\b"),
+    ("where", r"\bwhere\b|\boù\b|\b(which|what) (city|country|countries|place)\b|"
+     r"\bdans quelle ville\b|\bquelle ville\b|\bquels? pays\b|\bde quel pays\b"),
     ("why", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b"),
 ]  # fmt: skip
 
@@ -32,6 +35,16 @@ _PLACES = set(
         "Corée Nord Sud Londres London Bruxelles Brussels Berlin Rome Varsovie Pékin Pyongyang "
         "États-Unis États Unis Venezuela Occident Kremlin Élysée Elysée Elysee Royaume-Uni "
         "Britain Bretagne Pologne Poland Turquie Turkey Crimée Donbass Vietnam Iran Israël Gaza"
+    ).split()
+)
+# nationality adjectives answer "which country" as well as the country's name does
+_DEMONYMS = set(
+    fold(w)
+    for w in (
+        "français française britannique allemand allemande américain américaine russe ukrainien "
+        "ukrainienne italien italienne canadien canadienne chinois chinoise estonien estonienne "
+        "polonais polonaise nord-coréen nord-coréenne vénézuélien turc turque européen européenne "
+        "French British German American Russian Ukrainian Italian Canadian Chinese Estonian Polish"
     ).split()
 )
 _NOT_NAMES = set(
@@ -161,13 +174,23 @@ def times(sentence: str) -> list[str]:
 
 
 def places(sentence: str, question: str = "") -> list[str]:
+    """Known places in the sentence that the question does not name; after "à/en/in" first."""
     qf = fold(question)
-    out = []
+    out: list[str] = []
     for m in _PLACE_PHRASE.finditer(sentence):
         cand = m.group(1)
         if fold(cand.split()[0]) in _PLACES or fold(cand) in _PLACES:
             if not _in_question(cand, qf) and cand not in out:
                 out.append(cand)
+    for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w-]+", sentence):
+        word = m.group(0)
+        if fold(word) in _PLACES and not _in_question(word, qf) and not any(word in o for o in out):
+            out.append(word)
+    if re.search(r"\b(country|countries|pays)\b", question, re.I):
+        for m in re.finditer(r"[\w-]+", sentence):
+            word = m.group(0)
+            if fold(word) in _DEMONYMS and not _in_question(word, qf) and word not in out:
+                out.append(word)
     return out
 
 
