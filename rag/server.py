@@ -19,7 +19,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any, Literal
@@ -194,7 +194,7 @@ class Inbox:
 
     def accept(
         self,
-        files: list[tuple[str, IO[bytes]]],
+        files: Sequence[tuple[str, IO[bytes]]],
         on_file: Callable[[str, str], None] | None = None,
     ) -> UploadResult:
         if not files:
@@ -210,12 +210,23 @@ class Inbox:
                 for p in staged:
                     p.unlink(missing_ok=True)
                 raise
-            final = []
+            final: list[Path] = []
+            previous: dict[Path, Path] = {}
             for tmp, name in zip(staged, names, strict=True):
                 target = self.folder / name
+                if target.exists():  # kept until the new version is known to be readable
+                    previous[target] = self.folder / f".previous-{uuid.uuid4().hex}-{name}"
+                    os.replace(target, previous[target])
                 os.replace(tmp, target)
                 final.append(target)
-            return self._ingest(final, [n for n, _ in files], on_file)
+            try:
+                return self._ingest(final, [n for n, _ in files], on_file)
+            finally:
+                for target, backup in previous.items():
+                    if target.exists():
+                        backup.unlink(missing_ok=True)
+                    else:
+                        os.replace(backup, target)
 
     def _names(self, originals: list[str]) -> list[str]:
         names: list[str] = []
@@ -477,6 +488,8 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
         app,
         blocks,
         path="/",
+        auth=_ui_login(settings.api_key),
+        auth_message="This server needs its API key: any user name, the key as password.",
         css=CSS,
         theme=THEME,
         footer_links=["api"],
@@ -484,6 +497,14 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
         ssr_mode=False,
         max_file_size=f"{int(settings.max_upload_mb * 1024 * 1024)}b",
     )
+
+
+def _ui_login(api_key: str | None) -> Callable[[str, str], bool] | None:
+    """With an API key set, the web chat (and Gradio's own API behind it) asks for it too."""
+    if not api_key:
+        return None
+    key = api_key.encode()
+    return lambda _user, password: hmac.compare_digest(password.encode(), key)
 
 
 def api_router(assistant: Assistant, inbox: Inbox) -> APIRouter:
@@ -565,4 +586,10 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     app = create_app(assistant, settings)
     logging.getLogger(__name__).setLevel(logging.INFO)
     log.info("web chat on http://%s:%s/ (API docs /docs, MCP /mcp)", settings.host, settings.port)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        timeout_graceful_shutdown=5,  # open event streams must not hold Ctrl+C
+    )

@@ -58,7 +58,7 @@ _NOT_NAMES = set(
         "Jeudi Vendredi Samedi Dimanche Janvier Février Mars Avril Mai Juin Juillet Août Septembre "
         "Octobre Novembre Décembre Actualisé Reportage Ukrainien Ukrainiens Américains Européens "
         "Russe Français Britannique Allemand Today Consultations Signaux Volontaires Des Un Une "
-        "Cela Ceci Vingt-six Plus Nous Ces Toute Tout Une S Trump"
+        "Cela Ceci Vingt-six Plus Nous Ces Toute Tout Une S"
     ).split()
 )
 # Names are kept even when they are common words elsewhere only if multi-word.
@@ -100,10 +100,35 @@ def _in_question(candidate: str, question_folded: str) -> bool:
     return bool(toks) and all(t in question_folded for t in toks)
 
 
+NAME_REACH = 100  # characters: names farther than this from the words the question asks about
+
+
+def _mentioned(candidate: str, question_folded: str) -> bool:
+    """True when the question already names this person (any word of the name)."""
+    return any(len(t) > 2 and re.search(rf"\b{re.escape(t)}\b", question_folded)
+               for t in re.findall(r"\w+", fold(candidate)))  # fmt: skip
+
+
+def _anchors(sentence: str, question: str) -> list[int]:
+    """Offsets of the sentence words that meet the question's lower-case (non-name) words."""
+    from rag.lexical import analyze, query_words
+    from rag.retrieval import detect_question_language
+
+    capitalised = {fold(t) for t in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*", question)}
+    plain = [w for w in query_words(question, detect_question_language(question))
+             if fold(w.word) not in capitalised]  # fmt: skip
+    wanted = set().union(*(w.tokens | w.translations for w in plain)) if plain else set()
+    return [m.start() for m in re.finditer(r"[\w’'-]+", sentence) if wanted & set(analyze(m.group(0)))]
+
+
 def names(sentence: str, question: str = "") -> list[str]:
-    """Person-like names in a sentence, minus those the question already names."""
+    """Person-like names in a sentence that the question does not name, nearest the asked words first.
+
+    Names far from every word the question asks about (an aside about someone else in the same
+    sentence) are dropped, unless no name is near.
+    """
     qf = fold(question)
-    out: list[str] = []
+    found: list[tuple[int, str]] = []
     for m in _NAME.finditer(sentence):
         words = m.group(1).split()
         while words and (fold(words[0].strip("'’")) in _NOT_NAMES or fold(words[0]) in _PLACES):
@@ -117,12 +142,20 @@ def names(sentence: str, question: str = "") -> list[str]:
             continue
         if "'" in cand or "’" in cand:
             continue
-        if _in_question(cand, qf) or any(fold(w) in _PLACES for w in words):
+        if _mentioned(cand, qf) or any(fold(w) in _PLACES for w in words):
             continue
-        if cand not in out and not any(cand in o for o in out):
-            out = [o for o in out if o not in cand]
-            out.append(cand)
-    return out
+        if not any(cand in o for _, o in found):
+            found = [(p, o) for p, o in found if o not in cand]
+            found.append((sentence.index(cand, m.start()), cand))
+    if not found or not question:
+        return [c for _, c in found]
+    anchors = _anchors(sentence, question)
+    if not anchors:
+        return [c for _, c in found]
+    dist = {c: min(min(abs(p - a), abs(p + len(c) - a)) for a in anchors) for p, c in found}
+    ranked = sorted((c for _, c in found), key=lambda c: dist[c])
+    near = [c for c in ranked if dist[c] <= NAME_REACH]
+    return near or ranked[:1]
 
 
 _HOW_MANY_FOCUS = re.compile(

@@ -1,0 +1,176 @@
+"""Answers, sources, traces and article lists as HTML for the web chat.
+
+Everything that comes from a document (titles, outlets, quotes, surrounding text, file
+names) is passed through ``html.escape`` here, and only here, so an article that
+contains ``<script>`` or raw HTML is shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from html import escape
+
+from rag.schemas import Answer, Citation, Document, SourceInfo
+
+CONTEXT_CHARS = 300  # surrounding text kept on each side of a quote
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+_MARKER = re.compile(r"\\\[(\d+)\\\]")
+
+
+def answer_markdown(text: str) -> str:
+    """Answer text for the chat bubble: HTML and Markdown neutralised, ``[n]`` kept bold."""
+    safe = _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
+    return _MARKER.sub(r"**[\1]**", safe)
+
+
+def quote_in_context(doc: Document | None, c: Citation) -> str:
+    """The quote highlighted inside its paragraph of the original text.
+
+    A quote that is a whole paragraph is shown between its neighbouring paragraphs.
+    """
+    if doc is None or doc.text[c.start : c.end] != c.quote:
+        return f"<mark>{escape(c.quote)}</mark>"
+    spans = sorted(doc.spans)
+    hit = [i for i, (s, e) in enumerate(spans) if s < c.end and e > c.start]
+    if hit:
+        first, last = hit[0], hit[-1]
+        before = doc.text[min(spans[first][0], c.start) : c.start]
+        after = doc.text[c.end : max(spans[last][1], c.end)]
+        if not before.strip() and first > 0:
+            before = doc.text[slice(*spans[first - 1])] + "\n\n"
+        if not after.strip() and last + 1 < len(spans):
+            after = "\n\n" + doc.text[slice(*spans[last + 1])]
+    else:  # outside every kept paragraph: a window of the raw text
+        before = doc.text[max(0, c.start - CONTEXT_CHARS) : c.start]
+        after = doc.text[c.end : c.end + CONTEXT_CHARS]
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    return f"{escape(before)}<mark>{escape(c.quote)}</mark>{escape(after)}"
+
+
+def _meta(outlet: str | None, date: str | None) -> str:
+    return " · ".join(escape(x) for x in (outlet, date) if x) or "outlet and date unknown"
+
+
+def sources_html(answer: Answer | None, documents: Mapping[str, Document]) -> str:
+    """Only the sources the answer cites, each with its quote in context."""
+    if answer is None:
+        return '<div class="rag-sources rag-empty">Sources appear here with each answer.</div>'
+    if not answer.citations:
+        why = "the articles do not answer this question" if answer.abstained else "nothing cited"
+        return f'<div class="rag-sources rag-empty">No source: {why}.</div>'
+    items = []
+    for c in answer.citations:
+        items.append(
+            f'<article class="rag-source" id="rag-source-{c.n}" data-doc-id="{escape(c.doc_id)}">'
+            f'<header><span class="rag-n">[{c.n}]</span> '
+            f'<span class="rag-title">{escape(c.title)}</span></header>'
+            f'<div class="rag-meta">{_meta(c.outlet, c.date)}</div>'
+            f'<blockquote class="rag-context">{quote_in_context(documents.get(c.doc_id), c)}'
+            "</blockquote></article>"
+        )
+    return f'<div class="rag-sources"><h3>Sources</h3>{"".join(items)}</div>'
+
+
+def status_html(answer: Answer | None, pending: str | None = None) -> str:
+    """The answer's state at a glance: abstained, answered, or in progress."""
+    parts = []
+    if pending:
+        parts.append(f'<div class="rag-status rag-pending">{escape(pending)}</div>')
+    elif answer is not None and answer.abstained:
+        parts.append(
+            '<div id="rag-abstained" class="rag-status rag-abstained" role="status">'
+            "<strong>Not found in the articles.</strong> The assistant abstains rather than "
+            "guess: no passage answers this question. The closest passages are in the "
+            "retrieval trace below.</div>"
+        )
+    elif answer is not None:
+        n = len(answer.citations)
+        short = (
+            f' Short answer: <strong class="rag-short">{escape(answer.short_answer)}</strong>'
+            if answer.short_answer
+            else ""
+        )
+        parts.append(
+            f'<div id="rag-answered" class="rag-status rag-answered" role="status">'
+            f"Answered from {n} cited passage{'s' if n != 1 else ''}.{short}</div>"
+        )
+    if answer is not None and answer.standalone_question:
+        parts.append(
+            '<div id="rag-standalone" class="rag-standalone">Follow-up searched as: '
+            f"<q>{escape(answer.standalone_question)}</q></div>"
+        )
+    if answer is not None and answer.unsupported:
+        parts.append(
+            f'<div class="rag-note">{len(answer.unsupported)} generated sentence(s) removed: '
+            "not supported by the articles.</div>"
+        )
+    return "".join(parts)
+
+
+def _score(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def trace_html(answer: Answer | None) -> str:
+    """Every passage considered, with its keyword, dense and fused scores."""
+    if answer is None:
+        return '<div class="rag-trace rag-empty">Ask a question to see how it was answered.</div>'
+    cited = {c.chunk_id for c in answer.citations}
+    rows = []
+    for p in answer.passages:
+        excerpt = p.text if len(p.text) <= 240 else p.text[:240].rsplit(" ", 1)[0] + "…"
+        rows.append(
+            f'<tr class="{"rag-cited" if p.chunk_id in cited else ""}"><td>{p.rank}</td>'
+            f"<td>{escape(p.title)}</td><td>{escape(excerpt)}</td>"
+            f"<td>{_score(p.keyword_score)}</td><td>{_score(p.dense_score)}</td>"
+            f"<td>{_score(p.fused_score)}</td><td>{'yes' if p.in_context else 'no'}</td>"
+            f"<td>{'yes' if p.chunk_id in cited else ''}</td></tr>"
+        )
+    timings = ", ".join(f"{escape(k)} {v:.0f} ms" for k, v in answer.timings_ms.items())
+    query = answer.standalone_question or answer.question
+    return (
+        '<div class="rag-trace">'
+        f'<p><span class="rag-decision">abstained: {"yes" if answer.abstained else "no"}</span>'
+        f" · backend: {escape(answer.backend)} · retrieval query: <q>{escape(query)}</q>"
+        f" · {timings}</p>"
+        "<table><thead><tr><th>#</th><th>Article</th><th>Passage</th><th>Keyword</th>"
+        "<th>Dense</th><th>Fused</th><th>In context</th><th>Cited</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def articles_html(sources: Sequence[SourceInfo]) -> str:
+    if not sources:
+        return '<div class="rag-empty">No article yet: upload some below.</div>'
+    rows = "".join(
+        f'<tr data-doc-id="{escape(s.doc_id)}"><td>{escape(s.title)}</td>'
+        f"<td>{escape(s.outlet or '')}</td><td>{escape(s.date or '')}</td>"
+        f"<td>{escape(s.language)}</td><td>{s.chunks}</td><td><code>{escape(s.doc_id)}</code></td></tr>"
+        for s in sources
+    )
+    return (
+        f'<table class="rag-articles"><thead><tr><th>Title</th><th>Outlet</th><th>Date</th>'
+        f"<th>Language</th><th>Passages</th><th>Id</th></tr></thead><tbody>{rows}</tbody></table>"
+        f'<p class="rag-count">{len(sources)} article{"s" if len(sources) != 1 else ""}</p>'
+    )
+
+
+def upload_html(results: Iterable[tuple[str, str, str | None]]) -> str:
+    """One row per uploaded file: its name, what happened, and its document id."""
+    rows = "".join(
+        f'<tr class="rag-file-{escape(status.split(":")[0])}"><td>{escape(name)}</td>'
+        f"<td>{escape(status)}</td><td><code>{escape(doc_id or '')}</code></td></tr>"
+        for name, status, doc_id in results
+    )
+    return (
+        '<table class="rag-upload"><thead><tr><th>File</th><th>Result</th><th>Id</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def error_html(message: str) -> str:
+    return f'<div class="rag-status rag-error" role="alert">{escape(message)}</div>'
