@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import queue
 import re
 import threading
 import time
@@ -170,10 +171,13 @@ class ChatClient:
             raise
         except Exception as e:  # every backend has its own exception types
             raise self.error(e) from e
-        return response.message.content or ""
+        return _THINKING.sub("", response.message.content or "")
 
     def stream(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]:
         """Text deltas; ``LLMError`` if the whole answer takes longer than the timeout."""
+        return without_thinking(self._deltas(messages))
+
+    def _deltas(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]:
         deadline = time.monotonic() + self.timeout_s
         try:
             for chunk in self.llm.stream_chat(_messages(messages)):
@@ -199,11 +203,40 @@ class ChatClient:
         if isinstance(status, int) and status >= 400:
             hint = ""
             if status == 404 and self.backend == "ollama":
-                hint = " (is the model pulled? `ollama pull <RAG_LLM_MODEL>`)"
+                model = getattr(self.llm, "model", "<RAG_LLM_MODEL>")
+                hint = f" (is the model pulled? `ollama pull {model}`)"
             return LLMError(f"{what} answered HTTP {status}: {detail}{hint}")
         if isinstance(e, ConnectionError) or "Connect" in type(e).__name__:
             return LLMError(f"cannot reach {what}: is it running? ({detail})")
         return LLMError(f"{what} failed: {type(e).__name__}: {detail}")
+
+
+# Reasoning models (DeepSeek-R1, Qwen3...) served as plain text think aloud first.
+_THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL)
+_OPEN_TAG, _CLOSE_TAG = "<think>", "</think>"
+
+
+def without_thinking(deltas: Iterator[str]) -> Iterator[str]:
+    """The streamed text without its ``<think>…</think>`` parts, tags split across deltas."""
+    buffer, thinking = "", False
+    for delta in deltas:
+        buffer += delta
+        out = ""
+        while buffer:
+            tag = _CLOSE_TAG if thinking else _OPEN_TAG
+            i = buffer.find(tag)
+            if i >= 0:
+                out += "" if thinking else buffer[:i]
+                buffer, thinking = buffer[i + len(tag) :], not thinking
+                continue
+            keep = next((k for k in range(len(tag) - 1, 0, -1) if buffer.endswith(tag[:k])), 0)
+            out += "" if thinking else buffer[: len(buffer) - keep]
+            buffer = buffer[len(buffer) - keep :]
+            break
+        if out:
+            yield out
+    if buffer and not thinking:
+        yield buffer
 
 
 def _messages(messages: Sequence[tuple[str, str]]) -> list[ChatMessage]:
@@ -291,7 +324,8 @@ def _checked(check: Check, sentences: list[str], shown: bool) -> Iterator[str]:
 
 def _logged(draft: Draft, check: Check) -> Draft:
     log.info(
-        "verified: %d sentence(s) kept, %d removed%s%s",
+        "verified in %.1f ms: %d sentence(s) kept, %d removed%s%s",
+        check.elapsed_ms,
         len(check.outcome.sentences),
         len(draft.unsupported),
         ", refusal" if draft.abstained else "",
@@ -467,9 +501,12 @@ class TransformersLLM(CustomLLM):
         t0 = time.monotonic()
         worker = threading.Thread(target=run, name="transformers-generate", daemon=True)
         worker.start()
-        for text in streamer:
-            if text:
-                yield text
+        try:
+            for text in streamer:
+                if text:
+                    yield text
+        except queue.Empty as e:  # no token within the timeout
+            raise TimeoutError(f"no token within {self.timeout_s:g} s") from e
         worker.join()
         if failed:
             raise failed[0]

@@ -19,6 +19,8 @@ is the final answer's text.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,8 +40,11 @@ from rag.schemas import Citation, Passage, Span, Unsupported
 # Rare words (names, numbers, places) weigh most, which is what a hallucination
 # gets wrong. Embedding support is the cosine between the claim and its closest
 # cited sentence (normalised all-MiniLM-L6-v2 vectors). Calibrated on the gold
-# questions: true claims (quoted or paraphrased, in English and French) against
-# their own passage, false claims against other passages (see tests/rag/test_verify.py).
+# questions: true claims (paraphrased, in English and French) against their own
+# passage, false ones (a wrong name or number, an invented fact) and true ones against
+# other articles' passages. With these values 18 of 20 true claims are kept and 0 of
+# 89 false ones; the two lost are short English paraphrases that MiniLM, an English
+# model, cannot match to French (tests/rag/test_verify.py holds the set).
 LEXICAL_SUPPORT = 0.6  # enough on its own
 LEXICAL_FLOOR = 0.35  # below this no embedding similarity can make up for missing words
 EMBEDDING_SUPPORT = 0.55  # cosine that, with at least LEXICAL_FLOOR, counts as a paraphrase
@@ -53,12 +58,8 @@ MARKER = re.compile(_OPEN + "(" + _NUMBERS + r")\s*\]", re.IGNORECASE)
 _MARKERS_AFTER_END = re.compile(
     r"([.!?…]+[\"'»”’)]*)((?:\s*" + _OPEN + _NUMBERS + r"\s*\])+)", re.IGNORECASE
 )
-_END = re.compile(
-    r"([.!?…]+[\"'»”’)]*)((?:\s*"
-    + MARKER.pattern.replace("(", "(?:").replace("(?:?:", "(?:")
-    + r")+)",
-    re.IGNORECASE,
-)
+# A sentence ends at . ! ? … (and closing quotes) before a new one, or at a line break;
+# never before "[": that is the start of its marker, which may still be streaming in.
 _END = re.compile(r"[.!?…]+[\"'»”’)]*(?=\s+[^\s\[])|(?<=\S)(?=[ \t]*\n\s*[^\s\[])")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:M|MM|Mme|Mlle|Dr|Pr|Mr|Mrs|Ms|St|etc|vs|cf|[A-Z])$")
 _LEAD = re.compile(r"^\s*(?:[-*•–]\s+|(?:answer|réponse|response)\s*:\s*)", re.IGNORECASE)
@@ -143,13 +144,16 @@ def strip_markers(sentence: str) -> str:
     return re.sub(r"\s+([.,;:!?…])", r"\1", text)
 
 
-def is_refusal(sentence: str, lang: str | None = None) -> bool:
+def is_refusal(sentence: str) -> bool:
     """The fixed refusal (in either language) or a plain "the passages do not say"."""
     folded = fold(strip_markers(sentence)).replace("’", "'")
-    for text in NOT_FOUND.values():
-        if fold(text).rstrip(".") in folded:
-            return True
-    return bool(_REFUSAL.search(folded))
+    return is_fixed_refusal(sentence) or bool(_REFUSAL.search(folded))
+
+
+def is_fixed_refusal(sentence: str) -> bool:
+    """The refusal the prompt asks for, cited or not, in either language."""
+    folded = fold(strip_markers(sentence)).replace("’", "'")
+    return any(fold(text).rstrip(".") in folded for text in NOT_FOUND.values())
 
 
 def is_instruction(sentence: str) -> bool:
@@ -162,9 +166,14 @@ _NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[’'-][^\W\d_]+)*"
 _NAME_RUN = re.compile(_NAME + r"(?:\s+" + _NAME + ")*")
 
 
-def claim_words(claim: str) -> list[QueryWord]:
-    """The claim's content words, with French translations when it is written in English."""
-    return query_words(claim, detect_question_language(claim), expand=True)
+def claim_words(claim: str, lang: str = "fr") -> list[QueryWord]:
+    """The claim's content words, with French translations when it may be English.
+
+    The answer is asked for in the question's language, so an English question makes
+    an English claim; a French question's answer may still slip into English.
+    """
+    english = lang == "en" or detect_question_language(claim) == "en"
+    return query_words(claim, "en" if english else "fr", expand=True)
 
 
 def missing_facts(claim: str, qwords: Sequence[QueryWord], hay: set[str]) -> list[str]:
@@ -175,7 +184,9 @@ def missing_facts(claim: str, qwords: Sequence[QueryWord], hay: set[str]) -> lis
     Healey"); it is there when any of its words is (the article may say "M. Healey").
     """
     digits = {t.lstrip("0") for t in hay if t.isdigit()}
-    out = [d for d in dict.fromkeys(re.findall(r"\d+", claim)) if d.lstrip("0") not in digits]
+    written = set(re.findall(r"\d+", claim))
+    numbers = [w for w in words(claim) if w.isdigit() and (w != "1" or "1" in written)]
+    out = [d for d in dict.fromkeys(numbers) if d.lstrip("0") not in digits]  # "one" is too common
     by_word = {w.word: w for w in qwords}
     for m in _NAME_RUN.finditer(claim):
         name = [by_word[w] for w in words(m.group()) if w in by_word and not w.isdigit()]
@@ -211,15 +222,22 @@ class Verifier:
     def __init__(self, embedder: Any = None) -> None:
         self.embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # one verifier serves concurrent requests
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            if len(self._vectors) + len(missing) > EMBED_CACHE:
+    def similarities(self, claim: str, sentences: Sequence[str]) -> list[float]:
+        """Cosine of the claim with each sentence. Sentence vectors are cached (the same
+        passages come back question after question); claims are not."""
+        with self._lock:
+            known = {t: self._vectors[t] for t in sentences if t in self._vectors}
+        missing = [t for t in dict.fromkeys(sentences) if t not in known]
+        vecs = np.asarray(self.embedder.embed([claim, *missing]), dtype=np.float32)
+        new = dict(zip(missing, vecs[1:], strict=True))
+        with self._lock:
+            if len(self._vectors) + len(new) > EMBED_CACHE:
                 self._vectors.clear()
-            for t, v in zip(missing, self.embedder.embed(missing), strict=True):
-                self._vectors[t] = np.asarray(v, dtype=np.float32)
-        return np.stack([self._vectors[t] for t in texts])
+            self._vectors.update(new)
+        known.update(new)
+        return [float(known[t] @ vecs[0]) for t in sentences]
 
     def session(
         self,
@@ -253,30 +271,41 @@ class Check:
         self.outcome = Outcome()
         self._numbers: dict[tuple[str, int, int], int] = {}  # quoted span -> citation n
         self._tokens: dict[tuple[str, int, int], set[str]] = {}
+        self.elapsed_ms = 0.0  # time spent checking, for the logs and the benchmarks
 
     # each answer sentence goes through here, streamed or not
     def add(self, sentence: str) -> str | None:
         """The sentence as it will be shown (markers renumbered), or None if it is dropped."""
+        t0 = time.perf_counter()
+        try:
+            return self._add(sentence)
+        finally:
+            self.elapsed_ms += (time.perf_counter() - t0) * 1000
+
+    def _add(self, sentence: str) -> str | None:
+        sentence = move_markers(sentence.strip())
         claim = strip_markers(sentence)
         if not claim or not any(c.isalnum() for c in claim):
             return None
         markers = parse_markers(sentence)
         cited = [n for n in markers if 1 <= n <= len(self.context)]
         dropped = [n for n in markers if n not in cited]
-        if not cited and is_refusal(sentence):
+        if is_fixed_refusal(sentence) or (not cited and is_refusal(sentence)):
             self.outcome.refused = True
             return None
-        qwords = claim_words(claim)
+        qwords = claim_words(claim, self.lang)
         if not qwords:
             return None  # "Voici la réponse :" states nothing that could be checked
         if not cited:
             why = "no citation"
             if dropped:
                 why = f"cites {_fmt(dropped)}, not among the {len(self.context)} passages"
-            return self._reject(claim, why, 0.0)
+            self._reject(claim, why, 0.0)
+            return None
         support = self.support(claim, qwords, cited)
         if not support.supported:
-            return self._reject(claim, support.reason, support.lexical)
+            self._reject(claim, support.reason, support.lexical)
+            return None
         return self._keep(sentence, support)
 
     def support(self, claim: str, qwords: list[QueryWord], cited: list[int]) -> Support:
@@ -295,22 +324,27 @@ class Check:
         hay = set().union(*meta.values(), *(self._toks(n, sp) for n, sp in spans))
         lexical = coverage(qwords, hay, idf)
         per_sentence = [coverage(qwords, self._toks(n, sp), idf) for n, sp in spans]
-        cosines = self._cosines(claim, spans)
-        cosine = max(cosines, default=0.0)
-        ok = lexical >= LEXICAL_SUPPORT or (
-            lexical >= LEXICAL_FLOOR and cosine >= EMBEDDING_SUPPORT
-        )
         missing = missing_facts(claim, qwords, hay)
-        if missing:
-            reason = f"{', '.join(missing)}: not in {_fmt(cited)}"
-            return Support(False, lexical, cosine, {}, reason)
-        if not ok:
-            reason = f"{_fmt(cited)} {'does' if len(cited) == 1 else 'do'} not support it"
+        # the embedding decides only between the floor and the bar; elsewhere it is skipped
+        undecided = not missing and LEXICAL_FLOOR <= lexical < LEXICAL_SUPPORT
+        cosines = self._cosines(claim, spans) if undecided else [0.0] * len(spans)
+        cosine = max(cosines, default=0.0)
+        ok = lexical >= LEXICAL_SUPPORT or (undecided and cosine >= EMBEDDING_SUPPORT)
+        if missing or not ok:
+            if missing:
+                reason = f"{', '.join(missing)}: not in {_fmt(cited)}"
+            else:
+                verb = "does" if len(cited) == 1 else "do"
+                scores = f"lexical {lexical:.2f}" + (
+                    f", embedding {cosine:.2f}" if undecided else ""
+                )
+                reason = f"{_fmt(cited)} {verb} not support it ({scores})"
             if instructions:
-                with_them = hay.union(*(self._toks(n, sp) for n, sp in instructions))
-                if coverage(qwords, with_them, idf) >= LEXICAL_SUPPORT:
-                    reason += " (only text that reads as an instruction to the assistant does)"
-            reason += f" (lexical {lexical:.2f}, embedding {cosine:.2f})"
+                more = hay.union(*(self._toks(n, sp) for n, sp in instructions))
+                if coverage(qwords, more, idf) >= LEXICAL_SUPPORT and not missing_facts(
+                    claim, qwords, more
+                ):
+                    reason += "; only text that reads as an instruction to the assistant does"
             return Support(False, lexical, cosine, {}, reason)
         quotes = {}
         for n in cited:
@@ -358,14 +392,12 @@ class Check:
         if self.verifier.embedder is None or not spans:
             return [0.0] * len(spans)
         sents = [self.texts[self.context[n - 1].doc_id][s:e] for n, (s, e) in spans]
-        vecs = self.verifier.vectors([claim, *sents])
-        return [float(x) for x in vecs[1:] @ vecs[0]]
+        return self.verifier.similarities(claim, sents)
 
     def _reject(self, claim: str, reason: str, support: float) -> None:
         self.outcome.unsupported.append(
             Unsupported(sentence=claim, reason=reason, support=round(support, 4))
         )
-        return None
 
     def _keep(self, sentence: str, support: Support) -> str:
         renumber: dict[int, int] = {}
@@ -385,7 +417,7 @@ class Check:
                         quote=self.texts[p.doc_id][span[0] : span[1]],
                         start=span[0],
                         end=span[1],
-                        score=round(score, 4),
+                        score=round(score, 4),  # the share of the claim this quote states
                     )
                 )
             renumber[n] = self._numbers[key]
@@ -447,7 +479,3 @@ def _render(sentence: str, renumber: Mapping[int, int]) -> str:
 
 def _fmt(ns: Sequence[int]) -> str:
     return "".join(f"[{n}]" for n in ns)
-
-
-def _plural(word: str, items: Sequence[object]) -> str:
-    return word + ("s" if len(items) > 1 else "")
