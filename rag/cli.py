@@ -127,6 +127,16 @@ def ask(
 
 
 def _sources_text(answer) -> str:  # type: ignore[no-untyped-def]
+    notes = []
+    if answer.fallback:
+        notes.append(f"\nNote: the {answer.backend} answer had no claim its sources support; "
+                     "this is the extractive answer instead.")  # fmt: skip
+    for u in answer.unsupported:
+        notes.append(f"Removed unsupported claim ({u.reason}): {u.sentence}")
+    return "\n".join(notes + [_sources_list(answer)])
+
+
+def _sources_list(answer) -> str:  # type: ignore[no-untyped-def]
     if answer.abstained:
         lines = ["", "Closest passages:"]
         for p in answer.passages[:3]:
