@@ -36,6 +36,7 @@ _CHROME_WORDS = set(
     "accueil home login connexion search rechercher live direct".split()
 )
 _INLINE_CHROME = re.compile(r"\s*Tous droits réservés\s.*$", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*")
 _ISO_DATE = re.compile(r"\b(20\d{2}-[01]\d-[0-3]\d)\b")
 _FR_MONTHS = (
@@ -65,19 +66,53 @@ def content_hash(data: bytes) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 when it is; otherwise the best guess (Windows-1252, Latin-1...), never a failure."""
+    """UTF-8 when it is; otherwise the best guess (Windows-1252, Latin-1...), never a failure.
+
+    Windows-1252 (a superset of Latin-1's printable range) is tried before any
+    statistical guess: on short French text charset-normalizer picks cp1250 or even
+    UTF-16 ("crčme", "déjŕ"). It is kept only when it reads as Western text.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _reads_as_western(text):
+        return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is not None and best.encoding:
+    if best is not None and best.encoding and not best.encoding.startswith("utf_16"):
         return str(best)
     return data.decode("cp1252", errors="replace")
+
+
+_WESTERN_PUNCT = set("’‘“”«»–—…€°·×÷©®§¶•‚„†‡‰‹›™ ")
+
+
+def _reads_as_western(text: str) -> bool:
+    """Accented letters sit inside mostly-ASCII words, as in French, English, Spanish...
+
+    A Cyrillic or Greek file read as cp1252 is all non-ASCII letters ("Ïðèâåò").
+    """
+    letters = non_ascii_letters = odd = 0
+    for c in text:
+        if c.isalpha():
+            letters += 1
+            if ord(c) > 127:
+                non_ascii_letters += 1
+                if ord(c) > 0x24F:
+                    odd += 1
+        elif ord(c) > 127 and c not in _WESTERN_PUNCT:
+            odd += 1
+    return letters > 0 and odd <= 0.01 * letters and non_ascii_letters <= 0.3 * letters
 
 
 def looks_binary(data: bytes) -> bool:
@@ -98,7 +133,7 @@ def read_text(path: Path) -> tuple[str, bytes]:
         raise IngestError("empty file")
     if suffix == ".pdf":
         return _read_pdf(path), data
-    if looks_binary(data):
+    if looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 BOM
         raise IngestError("binary file, not text")
     text = decode(data)
     if suffix in {".html", ".htm"}:
@@ -202,7 +237,7 @@ def clean_spans(text: str) -> list[Span]:
         m = _INLINE_CHROME.search(line)
         if m and m.start() > 0:
             e = s + m.start()
-        m = _DATE_PREFIX.match(line)
+        m = _DATE_PREFIX.match(line) or _MD_HEADING.match(line)
         if m:
             s += m.end()
         e = _trim_repeated_tail(text, s, e)

@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 
 class Embedder(Protocol):
     name: str
-    dim: int
+
+    @property
+    def dim(self) -> int: ...
 
     def embed(self, texts: Sequence[str], progress: bool = False) -> np.ndarray: ...
 
@@ -74,6 +76,7 @@ class SentenceEmbedder:
         self._path = path
         self._lock = threading.Lock()
         self._tokenizer: Any = None
+        self._bert: Any = None  # None: not tried yet; False: this model needs sentence-transformers
         self.name = name
         self.batch_size = batch_size
 
@@ -145,7 +148,25 @@ class SentenceEmbedder:
         return np.asarray(vecs, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
+        """One query vector; through the lean BERT encoder when the model allows it.
+
+        A cold ``rag ask`` then never imports sentence-transformers (seconds of imports);
+        ``rag.bert`` reproduces its embeddings for BERT + mean-pooling models (tested).
+        """
+        encoder = self._query_encoder()
+        if encoder is not None:
+            return encoder.encode([text])[0]
         return self.embed([text])[0]
+
+    def _query_encoder(self) -> Any:
+        if self._bert is None:
+            with self._lock:
+                if self._bert is None:
+                    from rag.bert import BertEncoder
+
+                    found = BertEncoder.load(self._path) if self._path is not None else None
+                    self._bert = found if found is not None else False
+        return self._bert or None
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces per text, special tokens included, never truncated."""
@@ -176,16 +197,17 @@ class SentenceEmbedder:
 
 
 def _pooling_dimension(path: Path) -> int | None:
-    """The embedding size a sentence-transformers directory declares, without loading it."""
+    """The embedding size a Transformer + Pooling (+ Normalize) directory declares, without
+    loading it; None for any other stack (a Dense layer, say, changes the size)."""
     try:
         modules = json.loads((path / "modules.json").read_text())
-        for m in modules:
-            if m.get("type", "").endswith("Pooling"):
-                conf = json.loads((path / m["path"] / "config.json").read_text())
-                return int(conf["word_embedding_dimension"])
-    except (OSError, ValueError, KeyError, TypeError):
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        if kinds[:2] != ["Transformer", "Pooling"] or set(kinds[2:]) - {"Normalize"}:
+            return None
+        conf = json.loads((path / modules[1]["path"] / "config.json").read_text())
+        return int(conf["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
-    return None
 
 
 def _in_hf_cache(name: str) -> bool:

@@ -14,11 +14,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
+import numpy as np
 from tqdm import tqdm
 
 from rag.chunking import chunk_document
-from rag.documents import load_document
+from rag.documents import content_hash, load_document
 from rag.embedding import Embedder
 from rag.errors import IngestError
 from rag.lexical import LexicalIndex, fingerprint
@@ -27,7 +29,16 @@ from vectorstore.base import StoredDocument, VectorStore
 
 log = logging.getLogger(__name__)
 
-EMBED_GROUP = 512  # chunks embedded per call: big enough for length-sorted batching
+EMBED_GROUP = 512  # chunks per store write: documents are written whole, a group at a time
+EMBED_STEP = 128  # chunks per embed call within a group: how often the progress bar moves
+
+
+@runtime_checkable
+class BatchDocumentWriter(Protocol):
+    """A store that writes many document records in one call (Chroma: one transaction, not
+    one per document, which costs ~25 ms each)."""
+
+    def put_documents(self, docs: Sequence[StoredDocument]) -> None: ...
 
 
 @dataclass
@@ -73,11 +84,20 @@ class Ingestor:
             seen = seen_sources.setdefault(folder, set()) if folder else set()
             for f in files:
                 source = str(f.resolve())
-                seen.add(source)
+                doc_id = self._doc_id(f, source, existing, used_ids)
+                old = existing.get(doc_id)
                 try:
-                    doc_id = self._doc_id(f, source, existing, used_ids)
-                    doc = load_document(f, doc_id)
+                    # Unchanged bytes need no parsing: a re-run over a large folder
+                    # costs one read and one hash per file.
+                    if old is not None and old.document.content_hash == content_hash(
+                        f.read_bytes()
+                    ):
+                        doc = None
+                    else:
+                        doc = load_document(f, doc_id)
                 except IngestError as e:
+                    # Not "seen": an earlier version of a file that is now empty, binary...
+                    # and was ingested from this folder is removed below.
                     summary.skipped[str(f)] = str(e)
                     self._notify(on_file, str(f), f"skipped: {e}")
                     continue
@@ -85,16 +105,22 @@ class Ingestor:
                     log.warning("cannot read %s: %s", f, e)
                     summary.skipped[str(f)] = f"unreadable ({type(e).__name__}: {e})"
                     self._notify(on_file, str(f), f"skipped: {e}")
+                    seen.add(source)  # our bug or a passing error: keep what we had
                     continue
+                seen.add(source)
                 used_ids.add(doc_id)
-                doc.source = source
-                old = existing.get(doc_id)
-                if old is not None and old.document.content_hash == doc.content_hash:
+                if doc is None:
+                    assert old is not None
                     summary.unchanged.append(doc_id)
-                    if old.folder != folder and folder:
-                        self.store.put_document(StoredDocument(document=doc, folder=folder))
+                    if old.document.source != source or (folder and old.folder != folder):
+                        # same bytes, new place: keep record and chunks, note where
+                        moved = old.document.model_copy(update={"source": source})
+                        self.store.put_document(
+                            StoredDocument(document=moved, folder=folder or old.folder)
+                        )
                     self._notify(on_file, str(f), "unchanged")
                     continue
+                doc.source = source
                 if old is not None:
                     self.store.delete_document(doc_id)  # record first, then chunks
                     summary.updated.append(doc_id)
@@ -159,12 +185,24 @@ class Ingestor:
         return total
 
     def _write_group(self, group: list[tuple[Document, str, list[Chunk]]], bar: tqdm) -> None:
-        chunks = [c for _, _, cs in group for c in cs]
-        vectors = self.embedder.embed([embed_text(c) for c in chunks])
-        self.store.upsert_chunks(chunks, vectors)
-        for doc, folder, _ in group:
-            self.store.put_document(StoredDocument(document=doc, folder=folder))
-        bar.update(len(chunks))
+        """Embed and store whole documents; their records go last (see the module docstring).
+
+        Chunks are embedded longest first, the order ``SentenceTransformer.encode``
+        would use for the whole group, in steps so the progress bar moves.
+        """
+        chunks = sorted((c for _, _, cs in group for c in cs), key=lambda c: -len(embed_text(c)))
+        texts = [embed_text(c) for c in chunks]
+        parts = []
+        for i in range(0, len(texts), EMBED_STEP):
+            parts.append(self.embedder.embed(texts[i : i + EMBED_STEP]))
+            bar.update(len(parts[-1]))
+        self.store.upsert_chunks(chunks, np.concatenate(parts))
+        records = [StoredDocument(document=doc, folder=folder) for doc, folder, _ in group]
+        if isinstance(self.store, BatchDocumentWriter):
+            self.store.put_documents(records)
+        else:
+            for record in records:
+                self.store.put_document(record)
 
     @staticmethod
     def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, list[Path]]]:
@@ -173,16 +211,15 @@ class Ingestor:
                 files = sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                    if f.is_file()
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
                 )
                 yield p, files
             else:
                 yield p, [p]
 
     @staticmethod
-    def _doc_id(
-        f: Path, source: str, existing: dict[str, StoredDocument], used: set[str]
-    ) -> str:
+    def _doc_id(f: Path, source: str, existing: dict[str, StoredDocument], used: set[str]) -> str:
         """The file stem, unless another file already owns it."""
         doc_id = f.stem
         old = existing.get(doc_id)
