@@ -10,12 +10,14 @@ PORT    ?= 7860
 
 install: $(STAMP)
 
-# torch is installed first and pinned to the CPU build, so nothing pulls the CUDA wheels.
+# torch is installed first, as its CPU build (the +cpu local version), so nothing pulls
+# the CUDA wheels. Where no +cpu wheel is found locally, point pip at PyTorch's CPU
+# wheel index: make install TORCH_PIP_ARGS="--extra-index-url <PyTorch CPU index URL>".
+TORCH_PIP_ARGS ?=
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
-	  || $(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q "torch==2.13.0+cpu" $(TORCH_PIP_ARGS)
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
