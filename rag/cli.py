@@ -127,13 +127,15 @@ def ask(
 
 
 def _sources_text(answer) -> str:  # type: ignore[no-untyped-def]
-    notes = []
+    """Sources, after a note on anything verification changed; removed claims are never shown."""
+    note = ""
     if answer.fallback:
-        notes.append(f"\nNote: the {answer.backend} answer had no claim its sources support; "
-                     "this is the extractive answer instead.")  # fmt: skip
-    for u in answer.unsupported:
-        notes.append(f"Removed unsupported claim ({u.reason}): {u.sentence}")
-    return "\n".join(notes + [_sources_list(answer)])
+        note = (f"\nNote: no claim of the {answer.backend} answer was supported by its sources; "
+                "this is the extractive answer instead.")  # fmt: skip
+    elif answer.unsupported:
+        note = (f"\nNote: {len(answer.unsupported)} unsupported sentence(s) removed "
+                "(reasons in --json: unsupported).")  # fmt: skip
+    return _sources_list(answer) + note
 
 
 def _sources_list(answer) -> str:  # type: ignore[no-untyped-def]

@@ -227,4 +227,5 @@ def test_rag_ask_stream_prints_only_the_verified_answer(server, seeded_settings)
         and "Marco Rubio" in sources
         and "Atlantis" not in result.stdout
     )
+    assert "Note: 1 unsupported sentence(s) removed" in sources
     assert server.requests[-1].body["stream"] is True
