@@ -124,20 +124,12 @@ def evaluate(
 
 
 def build_for(s: Settings, shared: dict[str, Any]) -> Any:
-    """An Assistant for settings ``s``, reusing the loaded embedder and store where they match."""
-    from rag.assistant import Assistant
-    from rag.container import build_embedder, build_ingestor, build_store, make_answerer, retrieval_params
-    from rag.retrieval import HybridRetriever
+    """An Assistant for settings ``s``, reusing an already loaded embedder of the same model."""
+    from rag.container import build_assistant, build_embedder
 
-    key = s.embed_model
-    if key not in shared:
-        shared[key] = build_embedder(s)
-    embedder = shared[key]
-    store = build_store(s)
-    ingestor = build_ingestor(s, store, embedder)
-    answerer, rewriter = make_answerer(s, embedder)
-    retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
-    return Assistant(retriever, answerer, store, ingestor, s.context_chars, s.max_question_chars, rewriter)
+    if s.embed_model not in shared:
+        shared[s.embed_model] = build_embedder(s)
+    return build_assistant(s, shared[s.embed_model])
 
 
 def _private_store(base: Settings, s: Settings, name: str, assistant_base: Any, shared: dict[str, Any]) -> Settings:

@@ -67,10 +67,11 @@ def make_answerer(s: Settings, embedder: Any = None) -> tuple[Answerer, Any]:
     return make_llm_answerer(s, extractive, embedder)
 
 
-def build_components(s: Settings | None = None) -> Components:
+def build_components(s: Settings | None = None, embedder: Any = None) -> Components:
+    """Every component for settings ``s``; pass ``embedder`` to share a loaded one."""
     s = s or Settings()
     store = build_store(s)
-    embedder = build_embedder(s)
+    embedder = embedder or build_embedder(s)
     ingestor = build_ingestor(s, store, embedder)
     retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
     answerer, rewriter = make_answerer(s, embedder)
@@ -79,7 +80,11 @@ def build_components(s: Settings | None = None) -> Components:
     )
 
 
-def build_assistant(s: Settings | None = None) -> Any:
+def build_assistant(s: Settings | None = None, embedder: Any = None) -> Any:
+    """An Assistant for settings ``s``, sharing ``embedder`` when one is already loaded."""
     from rag.assistant import Assistant
 
-    return Assistant(settings=s)
+    c = build_components(s, embedder)
+    return Assistant(
+        c.retriever, c.answerer, c.store, c.ingestor, c.context_chars, c.max_question_chars, c.rewriter
+    )

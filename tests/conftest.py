@@ -76,16 +76,9 @@ def seeded_settings(tmp_path_factory: pytest.TempPathFactory, embedder):
 @pytest.fixture(scope="session")
 def assistant(seeded_settings, embedder):
     """An Assistant over the seeded store, sharing the session's embedder."""
-    from rag.assistant import Assistant
-    from rag.container import build_ingestor, build_store, make_answerer, retrieval_params
-    from rag.retrieval import HybridRetriever
+    from rag.container import build_assistant
 
-    s = seeded_settings
-    store = build_store(s)
-    ingestor = build_ingestor(s, store, embedder)
-    answerer, rewriter = make_answerer(s, embedder)
-    retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
-    return Assistant(retriever, answerer, store, ingestor, s.context_chars, s.max_question_chars, rewriter)
+    return build_assistant(seeded_settings, embedder)
 
 
 @pytest.fixture(scope="session")

@@ -384,25 +384,9 @@ def assert_outcome(answer: Any, scenario: Scenario, texts: dict[str, str], extra
 
 def build_llm_assistant(settings: Any, embedder: Any) -> Any:
     """An Assistant over ``settings``' store and LLM, sharing the test session's embedder."""
-    from rag.assistant import Assistant
-    from rag.container import build_ingestor, build_store, make_answerer, retrieval_params
-    from rag.retrieval import HybridRetriever
+    from rag.container import build_assistant
 
-    s = settings
-    store = build_store(s)
-    ingestor = build_ingestor(s, store, embedder)
-    answerer, rewriter = make_answerer(s, embedder)
-    retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
-    return Assistant(
-        retriever, answerer, store, ingestor, s.context_chars, s.max_question_chars, rewriter
-    )
-
-
-MODES: dict[str, Reply] = {
-    "echo": echo,
-    "refuse": REFUSAL_EN,
-    "uncited": "The articles say many things.",
-}
+    return build_assistant(settings, embedder)
 
 
 def main() -> None:

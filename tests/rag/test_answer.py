@@ -105,20 +105,9 @@ def test_question_types():
 
 
 def test_empty_store_says_to_ingest(make_settings, embedder):
-    from rag.assistant import Assistant
-    from rag.container import build_ingestor, build_store, make_answerer, retrieval_params
-    from rag.retrieval import HybridRetriever
+    from rag.container import build_assistant
 
-    s = make_settings()
-    store = build_store(s)
-    ing = build_ingestor(s, store, embedder)
-    answerer, _ = make_answerer(s)
-    a = Assistant(
-        HybridRetriever(embedder, store, ing.refresh_lexical, retrieval_params(s)),
-        answerer,
-        store,
-        ing,
-    )
+    a = build_assistant(make_settings(), embedder)
     with pytest.raises(EmptyStore, match="rag ingest"):
         a.ask("Who represented Trump in Paris?")
 

@@ -62,15 +62,6 @@ def private_store(seeded: Any, dest: Path, **overrides: Any) -> Any:
 
 def assistant_for(settings: Any, embedder: Any) -> Any:
     """An Assistant on ``settings``'s store, sharing the session's embedder (as in conftest)."""
-    from rag.assistant import Assistant
-    from rag.container import build_ingestor, build_store, make_answerer, retrieval_params
-    from rag.retrieval import HybridRetriever
+    from rag.container import build_assistant
 
-    s = settings
-    store = build_store(s)
-    ingestor = build_ingestor(s, store, embedder)
-    answerer, rewriter = make_answerer(s, embedder)
-    retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
-    return Assistant(
-        retriever, answerer, store, ingestor, s.context_chars, s.max_question_chars, rewriter
-    )
+    return build_assistant(settings, embedder)
