@@ -29,7 +29,10 @@ from vectorstore.base import StoredDocument, VectorStore
 
 log = logging.getLogger(__name__)
 
-EMBED_GROUP = 512  # chunks per store write: documents are written whole, a group at a time
+# Chunks per store write. Documents are written whole, a group at a time, and a group is
+# embedded longest first: 2048 pads batches about as little as sorting everything would
+# (512 was 4-8 % slower on 2 cores), and a killed run loses at most one group.
+EMBED_GROUP = 2048
 EMBED_STEP = 128  # chunks per embed call within a group: how often the progress bar moves
 
 

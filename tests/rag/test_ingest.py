@@ -453,13 +453,15 @@ def kill_when_progress_passes(proc: subprocess.Popen, threshold: int, timeout: f
 
 @pytest.mark.slow
 def test_cli_ingest_killed_part_way_then_rerun_leaves_each_document_once(tmp_path: Path, embedder):
-    n_docs, sentences = 150, 10
+    sentences = 10
+    per_doc = sentences + 1  # chunks: the headline and each sentence
+    n_docs = (EMBED_GROUP + 1200) // per_doc  # the kill leaves ~1,200 chunks to do
     folder = tmp_path / "dispatches"
     write_small_articles(folder, n_docs, sentences)
-    # one chunk per sentence: ~1,650 short chunks, over three store writes
+    # a 16-piece budget and no overlap: one short chunk per sentence, quick to embed
     env = cli_env(tmp_path, RAG_CHUNK_TOKENS="16", RAG_CHUNK_OVERLAP_SENTENCES="0")
     want = {cid: c.doc_id for cid, c in expected_chunks(folder, embedder, 16, 0).items()}
-    assert len(want) > 3 * EMBED_GROUP
+    assert len(want) == n_docs * per_doc
     proc = subprocess.Popen(
         [str(VENV_BIN / "rag"), "ingest", str(folder)],
         stdout=subprocess.PIPE,
@@ -469,7 +471,6 @@ def test_cli_ingest_killed_part_way_then_rerun_leaves_each_document_once(tmp_pat
     )
     # Past the first write's size (a group holds whole documents: at most one document's
     # chunks over EMBED_GROUP), the first group's chunks and records are in the store.
-    per_doc = sentences + 1
     kill_when_progress_passes(proc, EMBED_GROUP + per_doc, timeout=300)
     assert proc.wait(30) == -signal.SIGKILL
     for pipe in (proc.stdout, proc.stderr):
