@@ -137,6 +137,7 @@ class RecordingEmbedder:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.name = inner.name
+        self.batch_size = inner.batch_size
         self.texts: list[str] = []
         self.seconds = 0.0
 

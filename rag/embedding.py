@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 class Embedder(Protocol):
     name: str
+    batch_size: int  # texts per forward pass
 
     @property
     def dim(self) -> int: ...

@@ -42,6 +42,7 @@ class CountingEmbedder:
     def __init__(self, inner: SentenceEmbedder) -> None:
         self.inner = inner
         self.name = inner.name
+        self.batch_size = inner.batch_size
         self.texts: list[str] = []
 
     @property
