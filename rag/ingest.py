@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 from tqdm import tqdm
@@ -33,14 +32,6 @@ log = logging.getLogger(__name__)
 # run loses at most one group of embedding work. Within a group, chunks are batched by
 # their word-piece count, so a batch pads to almost nothing (512 was 4-8 % slower).
 EMBED_GROUP = 2048
-
-
-@runtime_checkable
-class BatchDocumentWriter(Protocol):
-    """A store that writes many document records in one call (Chroma: one transaction, not
-    one per document, which costs ~25 ms each)."""
-
-    def put_documents(self, docs: Sequence[StoredDocument]) -> None: ...
 
 
 @dataclass
@@ -206,12 +197,7 @@ class Ingestor:
             parts.append(self.embedder.embed(texts[i : i + step]))
             bar.update(len(parts[-1]))
         self.store.upsert_chunks(chunks, np.concatenate(parts))
-        records = [StoredDocument(document=doc, folder=folder) for doc, folder, _ in group]
-        if isinstance(self.store, BatchDocumentWriter):
-            self.store.put_documents(records)
-        else:
-            for record in records:
-                self.store.put_document(record)
+        self.store.put_documents([StoredDocument(document=d, folder=f) for d, f, _ in group])
 
     @staticmethod
     def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, list[Path]]]:

@@ -18,7 +18,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -249,7 +249,8 @@ class QueryWord:
 
     word: str
     tokens: set[str]
-    translations: set[str]
+    translations: set[str]  # from the gazetteer and the dictionary
+    names: set[str] = field(default_factory=set)  # from the gazetteer alone: "Putin" -> "Poutine"
 
 
 def query_words(text: str, lang: str, expand: bool = True) -> list[QueryWord]:
@@ -259,6 +260,9 @@ def query_words(text: str, lang: str, expand: bool = True) -> list[QueryWord]:
     out = []
     for w in dict.fromkeys(words(text)):
         key = en.stemWord(w)  # type: ignore[attr-defined]
-        trans = names.get(key, [])[:4] + table.get(key, [])[:4]
-        out.append(QueryWord(w, set(analyze(w)), set(analyze(" ".join(trans)))))
+        named = names.get(key, [])[:4]
+        trans = named + table.get(key, [])[:4]
+        out.append(
+            QueryWord(w, set(analyze(w)), set(analyze(" ".join(trans))), set(analyze(" ".join(named))))
+        )
     return out

@@ -68,6 +68,29 @@ class HybridRetriever:
         self.params = params or RetrievalParams()
 
     def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+        """The top passages for the question; for one that asks several things, the best
+        passages of each part in turn, so every part has evidence in the context."""
+        from rag.answering.entities import split_question
+
+        parts = split_question(question)
+        if len(parts) == 1:
+            return self._retrieve(question, top_k)
+        runs = [self._retrieve(part, top_k) for part in parts]
+        merged: dict[str, Passage] = {}
+        for rank in range(max(len(r.passages) for r in runs)):
+            for r in runs:
+                if rank < len(r.passages):
+                    merged.setdefault(r.passages[rank].chunk_id, r.passages[rank])
+        passages = list(merged.values())[: top_k or self.params.top_k]
+        for i, passage in enumerate(passages):
+            passage.rank = i + 1
+        timings: dict[str, float] = {}
+        for r in runs:
+            for key, ms in r.timings_ms.items():
+                timings[key] = round(timings.get(key, 0.0) + ms, 2)
+        return Retrieval(question, detect_question_language(question), passages, timings)
+
+    def _retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
         p = self.params
         k = top_k or p.top_k
         lang = detect_question_language(question)

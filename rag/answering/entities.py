@@ -7,6 +7,7 @@ are dates, weekdays and months; places come from a small gazetteer.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rag.lexical import fold
@@ -14,16 +15,19 @@ from rag.lexical import fold
 QUESTION_TYPES = ("who", "how_many", "when", "where", "why", "what")
 
 _TYPE_PATTERNS = [
-    ("how_many", r"\bhow (many|much)\b|\bcombien\b|\bquel (est le )?nombre\b|\bwhat number\b"),
-    ("who", r"^\s*(who|whom|whose)\b|\bwho\b|^\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"
+    ("how_many", r"\bhow (many|much|large|big)\b|\bcombien\b|\bquel (est le )?(nombre|montant)\b|"
+     r"\bquelle (somme|quantité)\b|\bwhat (number|amount|sum)\b"),
+    ("who", r"\b(who|whom|whose)\b|^\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"
      r"\bde qui\b|\bquel(le)?s? (est le nom|personne|responsable|dirigeante?s?|chancelier|"
      r"ministre|président|secrétaire|envoyés?|émissaires?|porte-parole|chef|leaders?)\b|"
-     r"\b(which|what) (\w+ ){0,2}(person|people|leaders?|officials?|minister|president|"
+     r"\b(which|what) ((?!(did|does|do|is|was|were|are|has|have|had|will|would)\b)\w+ ){0,2}"
+     r"(person|people|leaders?|officials?|minister|president|"
      r"secretary|chancellor|envoys?|emissary|spokes(person|man|woman)|chief|head)\b"),
     ("when", r"\bwhen\b|\bquand\b|\bwhat (day|date|month)\b|\bquel (jour|mois)\b|"
      r"\bà quelle date\b|\bon which day\b"),
     ("where", r"\bwhere\b|\boù\b|\b(which|what) (city|country|countries|place)\b|"
-     r"\bdans quelle ville\b|\bquelle ville\b|\bquels? pays\b|\bde quel pays\b"),
+     r"\bdans quelle ville\b|\bquelle ville\b|\bquels? pays\b|\bde quel pays\b|"
+     r"\b(which|what) (domains?|areas?|regions?|zones?)\b|\bdans quel(le)?s? (domaines?|zones?)\b"),
     ("why", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b"),
 ]  # fmt: skip
 
@@ -44,9 +48,18 @@ _DEMONYMS = set(
         "français française britannique allemand allemande américain américaine russe ukrainien "
         "ukrainienne italien italienne canadien canadienne chinois chinoise estonien estonienne "
         "polonais polonaise nord-coréen nord-coréenne vénézuélien turc turque européen européenne "
-        "French British German American Russian Ukrainian Italian Canadian Chinese Estonian Polish"
+        "européens européennes occidental occidentale occidentaux occidentales "
+        "French British German American Russian Ukrainian Italian Canadian Chinese Estonian Polish "
+        "European Western"
     ).split()
 )
+
+
+def is_demonym(word: str) -> bool:
+    """A nationality adjective ("European", "européenne", "French")."""
+    return fold(word) in _DEMONYMS
+
+
 _NOT_NAMES = set(
     fold(w)
     for w in (
@@ -87,6 +100,35 @@ _PLACE_PHRASE = re.compile(
 )
 
 
+_PART_START = (
+    r"who|whom|whose|what|which|where|when|how|why|qui|que|qu['’]|quel|quelle|quels|quelles|"
+    r"combien|où|quand|comment|pourquoi"
+)
+_PART_SPLIT = re.compile(rf"\s*,?\s+(?:and|et)\s+(?=(?:{_PART_START})\b)", re.IGNORECASE)
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks several things ("Where ..., and where ...?").
+
+    Each part is asked again on its own; a part of fewer than three words ("... and why?")
+    stays with the part before it.
+    """
+    pieces = _PART_SPLIT.split(question.strip())
+    parts: list[str] = []
+    for piece in pieces:
+        if parts and len(piece.split()) < 3:
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    if len(parts) < 2:
+        return [question]
+    end = re.search(r"\s*[?？]\s*$", parts[-1])
+    mark = end.group(0).strip() if end else "?"
+    space = " " if end and end.group(0).startswith(" ") else ""
+    out = [re.sub(r"\s*[?？]\s*$", "", p).rstrip(" ,") for p in parts]
+    return [f"{p[0].upper()}{p[1:]}{space}{mark}" for p in out]
+
+
 def question_type(question: str) -> str:
     q = question.casefold()
     for name, pattern in _TYPE_PATTERNS:
@@ -95,18 +137,43 @@ def question_type(question: str) -> str:
     return "what"
 
 
-def _in_question(candidate: str, question_folded: str) -> bool:
+def _in_question(candidate: str, question_folded: str, question: str = "") -> bool:
+    """True when the question already gives this candidate, in its words or translated
+    (an English question naming "Russia" gives the French text's "Russie")."""
     toks = [t for t in re.findall(r"\w+", fold(candidate)) if len(t) > 2]
-    return bool(toks) and all(t in question_folded for t in toks)
+    if toks and all(t in question_folded for t in toks):
+        return True
+    if not question:
+        return False
+    from rag.lexical import analyze
+
+    stems = {t for t in analyze(candidate) if not t.startswith("~")}
+    return bool(stems) and stems <= _question_tokens(question)
+
+
+@functools.lru_cache(maxsize=256)
+def _question_tokens(question: str) -> frozenset[str]:
+    from rag.lexical import query_words
+    from rag.retrieval import detect_question_language
+
+    qwords = query_words(question, detect_question_language(question))
+    return frozenset(t for w in qwords for t in w.tokens | w.translations)
 
 
 NAME_REACH = 100  # characters: names farther than this from the words the question asks about
 
 
-def _mentioned(candidate: str, question_folded: str) -> bool:
-    """True when the question already names this person (any word of the name)."""
-    return any(len(t) > 2 and re.search(rf"\b{re.escape(t)}\b", question_folded)
-               for t in re.findall(r"\w+", fold(candidate)))  # fmt: skip
+def _mentioned(candidate: str, question_folded: str, question: str = "") -> bool:
+    """True when the question already names this person (any word of the name, in either
+    language: "Putin" names "Poutine")."""
+    return any(
+        len(t) > 2
+        and (
+            re.search(rf"\b{re.escape(t)}\b", question_folded)
+            or (question and _in_question(t, question_folded, question))
+        )
+        for t in re.findall(r"\w+", fold(candidate))
+    )
 
 
 def _anchors(sentence: str, question: str) -> list[int]:
@@ -142,7 +209,7 @@ def names(sentence: str, question: str = "") -> list[str]:
             continue
         if "'" in cand or "’" in cand:
             continue
-        if _mentioned(cand, qf) or any(fold(w) in _PLACES for w in words):
+        if _mentioned(cand, qf, question) or any(fold(w) in _PLACES for w in words):
             continue
         if not any(cand in o for _, o in found):
             found = [(p, o) for p, o in found if o not in cand]
@@ -206,31 +273,117 @@ def times(sentence: str) -> list[str]:
     return [m.group(0) for m in _TIME.finditer(sentence)]
 
 
+# Where something happens without a place name: domains and zones ("sur terre, dans les airs
+# et en mer", "dans les zones de contact").
+_LOCATIVE = re.compile(
+    r"\b(?:sur|dans|en|in|on|at)\s+(?:les\s+|le\s+|la\s+|l['’]|des\s+|the\s+)?"
+    r"(?:terre|mer|airs?|cyberespace|espace aérien|land|sea|air|cyberspace|"
+    r"(?:zones?|régions?|territoires?|areas?|regions?)(?:\s+(?:de|d['’]|du|des)\s*[\w-]+)?)\b",
+    re.IGNORECASE,
+)
+_LIST_GLUE = re.compile(r"[\s,]*(?:(?:et|and|ou|or)\s+)?", re.IGNORECASE)
+
+
+def _locatives(sentence: str) -> list[tuple[int, str]]:
+    """Domain and zone phrases, a coordinated run of them as one ("sur terre, dans les airs
+    et en mer")."""
+    spans: list[list[int]] = []
+    for m in _LOCATIVE.finditer(sentence):
+        if spans and _LIST_GLUE.fullmatch(sentence[spans[-1][1] : m.start()]):
+            spans[-1][1] = m.end()
+        else:
+            spans.append([m.start(), m.end()])
+    return [(a, sentence[a:b]) for a, b in spans]
+
+
 def places(sentence: str, question: str = "") -> list[str]:
-    """Known places in the sentence that the question does not name; after "à/en/in" first."""
+    """Places in the sentence that the question does not name, nearest the asked words first.
+
+    Known places (after "à/en/in" before bare mentions), domains and zones, and for a
+    "which country" question, nationality adjectives.
+    """
     qf = fold(question)
-    out: list[str] = []
+    found: list[tuple[int, str]] = []
+
+    def add(pos: int, cand: str) -> None:
+        if not _in_question(cand, qf, question) and not any(cand in o for _, o in found):
+            found.append((pos, cand))
+
     for m in _PLACE_PHRASE.finditer(sentence):
         cand = m.group(1)
         if fold(cand.split()[0]) in _PLACES or fold(cand) in _PLACES:
-            if not _in_question(cand, qf) and cand not in out:
-                out.append(cand)
+            add(m.start(1), cand)
     for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w-]+", sentence):
-        word = m.group(0)
-        if fold(word) in _PLACES and not _in_question(word, qf) and not any(word in o for o in out):
-            out.append(word)
+        if fold(m.group(0)) in _PLACES:
+            add(m.start(), m.group(0))
+    for pos, phrase in _locatives(sentence):
+        add(pos, phrase)
     if re.search(r"\b(country|countries|pays)\b", question, re.I):
         for m in re.finditer(r"[\w-]+", sentence):
-            word = m.group(0)
-            if fold(word) in _DEMONYMS and not _in_question(word, qf) and word not in out:
-                out.append(word)
-    return out
+            if fold(m.group(0)) in _DEMONYMS:
+                add(m.start(), m.group(0))
+    anchors = _anchors(sentence, question) if question and len(found) > 1 else []
+    if not anchors:
+        return [c for _, c in found]
+    dist = {c: min(min(abs(p - a), abs(p + len(c) - a)) for a in anchors) for p, c in found}
+    return sorted((c for _, c in found), key=lambda c: dist[c])
+
+
+_ROLE = re.compile(
+    r"\b(?:chefs? d['’]état-major|chefs?|dirigeante?s?|présidente?s?|ministres?|secrétaires?|"
+    r"porte-parole|conseill(?:er|ère)s?|émissaires?|envoyée?s?|responsables?|chiefs? of staff|"
+    r"leaders?|ministers?|envoys?|officials?|spokes(?:person|man|woman))"
+    r"(?:\s+(?:général|généraux|general))?"
+    r"(?:\s+(?:de|du|des|of)\s+(?:l['’]|la\s+|the\s+)?[\w-]+)?",
+    re.IGNORECASE,
+)
+
+
+_NATIONALITY = re.compile(r"\s+(?:(?:et|and)\s+)?([\w-]+)")
+
+
+def roles(sentence: str, question: str = "") -> list[str]:
+    """Roles the question does not name, with the nationalities that follow them
+    ("chefs d'état-major français et britannique"), nearest the asked words first."""
+    qf = fold(question)
+    found: list[tuple[int, str]] = []
+    for m in _ROLE.finditer(sentence):
+        end = m.end()
+        while t := _NATIONALITY.match(sentence, end):
+            if fold(t.group(1)) not in _DEMONYMS:
+                break
+            end = t.end()
+        if not _in_question(m.group(0), qf, question):  # asking who holds a role: not it
+            found.append((m.start(), sentence[m.start() : end]))
+    return _nearest(found, sentence, question)
+
+
+def near_places(sentence: str, question: str) -> list[str]:
+    """Places close to the words the question asks about (none when no word is close)."""
+    found = [(sentence.find(c), c) for c in places(sentence, question)]
+    anchors = _anchors(sentence, question)
+    return [c for p, c in found if anchors and _distance(p, c, anchors) <= NAME_REACH]
+
+
+def _distance(pos: int, cand: str, anchors: list[int]) -> int:
+    return min(min(abs(pos - a), abs(pos + len(cand) - a)) for a in anchors)
+
+
+def _nearest(found: list[tuple[int, str]], sentence: str, question: str) -> list[str]:
+    """Candidates within reach of the asked words, nearest first."""
+    anchors = _anchors(sentence, question) if question and found else []
+    if not anchors:
+        return [c for _, c in found]
+    ranked = sorted(found, key=lambda pc: _distance(pc[0], pc[1], anchors))
+    return [c for p, c in ranked if _distance(p, c, anchors) <= NAME_REACH]
 
 
 def candidates(qtype: str, sentence: str, question: str) -> list[str]:
     """Things of the wanted type in the sentence (empty for why/what questions)."""
     if qtype == "who":
-        return names(sentence, question)
+        # no person named: a role ("les chefs d'état-major"), or a country or institution
+        # next to what is asked ("who should decide?" - "l'Europe")
+        return names(sentence, question) or roles(sentence, question) or near_places(sentence, question)
     if qtype == "how_many":
         return numbers(sentence, question)
     if qtype == "when":

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rag.answering.entities import candidates, question_type
+from rag.answering.entities import candidates, is_demonym, question_type, split_question
 from rag.lexical import LexicalIndex, QueryWord, analyze, query_words
 from rag.schemas import Citation, Passage, Unsupported
 
@@ -22,10 +22,17 @@ NOT_FOUND = {
     "en": "I could not find this in the articles.",
     "fr": "Je n'ai pas trouvé cette information dans les articles.",
 }
+PART_NOT_FOUND = {
+    "en": "I could not find the answer to “{part}” in the articles.",
+    "fr": "Je n'ai pas trouvé la réponse à « {part} » dans les articles.",
+}
 
 
 TYPED = ("who", "how_many", "when", "where")
-ENTITY_SHARE = 0.5
+ENTITY_SHARE = 2 / 3  # of the names and numbers a question gives, the share an answer must meet
+# A sentence that ends like this announces what follows ("... a déclaré :", a quoted
+# rhetorical question): the next sentence is quoted with it.
+CONTINUED = re.compile(r"[:?]\s*[\"»”]?\s*$")
 ENTITY = re.compile(r"\b(?:[A-ZÀ-ÖØ-Þ][\w’'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w’'-]*)*|\d+)\b")
 
 
@@ -69,13 +76,17 @@ def question_entities(question: str, qwords: Sequence[QueryWord]) -> list[set[st
 
     A multi-word name ("Donald Trump") is met by any of its words.
     """
-    by_word = {w.word: w.tokens | w.translations for w in qwords}
+    by_word = {w.word: w.tokens | w.names for w in qwords}  # names translate; words need not
     out = []
     for m in ENTITY.finditer(question):
         if m.start() == 0 and not m.group(0)[0].isdigit():
             continue  # the first word of a question is capitalised anyway
+        parts = m.group(0).split()
+        # a nationality does not identify a multi-word name: "European Commission" is not
+        # met by "européens", only by "Commission"
+        named = [w for w in parts if not is_demonym(w)] or parts
         toks: set[str] = set()
-        for w in m.group(0).split():
+        for w in named:
             toks |= by_word.get(w.casefold(), set())
         if toks:
             out.append(toks)
@@ -163,6 +174,21 @@ class ExtractiveAnswerer:
         texts: Mapping[str, str],
         index: LexicalIndex,
     ) -> Draft:
+        """Answer each part of the question ("Where ..., and where ...?") on its own."""
+        parts = split_question(question)
+        drafts = [self._answer_one(part, lang, context, texts, index) for part in parts]
+        if len(drafts) == 1:
+            return drafts[0]
+        return merge_drafts(parts, drafts, lang)
+
+    def _answer_one(
+        self,
+        question: str,
+        lang: str,
+        context: Sequence[Passage],
+        texts: Mapping[str, str],
+        index: LexicalIndex,
+    ) -> Draft:
         qtype, qwords, idf, scored = self.score(question, lang, context, texts, index)
         th = self.thresholds
         min_cov = th.min_coverage.get(lang, th.min_coverage.get("en", 0.5))
@@ -182,7 +208,9 @@ class ExtractiveAnswerer:
         citations = []
         parts = []
         for n, s in enumerate(chosen, start=1):
-            quote = texts[s.passage.doc_id][s.start : s.end]
+            text = texts[s.passage.doc_id]
+            end = continued_end(text, s.end, index.doc_sentences.get(s.passage.doc_id, []))
+            quote = text[s.start : end]
             citations.append(
                 Citation(
                     n=n,
@@ -193,13 +221,59 @@ class ExtractiveAnswerer:
                     outlet=s.passage.outlet,
                     quote=quote,
                     start=s.start,
-                    end=s.end,
+                    end=end,
                     score=round(s.score, 4),
                 )
             )
             parts.append(f"“{' '.join(quote.split())}” [{n}]")
         short = short_answer(qtype, [s.found for s in chosen])
         return Draft(" ".join(parts), short, False, citations, total, qtype)
+
+
+def continued_end(text: str, end: int, doc_sentences: Sequence[tuple[int, int]]) -> int:
+    """Where a quote should end: after the next sentence when this one only announces it."""
+    if not CONTINUED.search(text[:end]):
+        return end
+    for a, b in doc_sentences:
+        if a >= end:
+            return b if not text[end:a].strip() or text[end:a].strip() in {'"', "»", "”"} else end
+    return end
+
+
+def merge_drafts(parts: Sequence[str], drafts: Sequence[Draft], lang: str) -> Draft:
+    """One answer from the answers to each part: citations renumbered (a sentence cited by
+    two parts keeps one number), a part with no answer said so."""
+    if all(d.abstained for d in drafts):
+        return Draft(
+            NOT_FOUND.get(lang, NOT_FOUND["en"]), None, True, [],
+            min(d.coverage for d in drafts), drafts[0].qtype,
+        )  # fmt: skip
+    citations: list[Citation] = []
+    numbers: dict[tuple[str, int, int], int] = {}
+    pieces: list[str] = []
+    shorts: list[str] = []
+    for part, d in zip(parts, drafts, strict=True):
+        if d.abstained:
+            pieces.append(PART_NOT_FOUND.get(lang, PART_NOT_FOUND["en"]).format(part=part))
+            continue
+        for c in d.citations:
+            key = (c.doc_id, c.start, c.end)
+            if key in numbers:
+                continue
+            numbers[key] = len(citations) + 1
+            citations.append(c.model_copy(update={"n": numbers[key]}))
+            pieces.append(f"“{' '.join(c.quote.split())}” [{numbers[key]}]")
+        if d.short_answer and d.short_answer not in shorts:
+            shorts.append(d.short_answer)
+    answered = [d for d in drafts if not d.abstained]
+    return Draft(
+        " ".join(pieces),
+        "; ".join(shorts) or None,
+        False,
+        citations,
+        min(d.coverage for d in answered),
+        drafts[0].qtype,
+    )
 
 
 def short_answer(qtype: str, found: list[list[str]]) -> str | None:
