@@ -79,14 +79,17 @@ def question_entities(question: str, qwords: Sequence[QueryWord]) -> list[set[st
     by_word = {w.word: w.tokens | w.names for w in qwords}  # names translate; words need not
     out = []
     for m in ENTITY.finditer(question):
-        if m.start() == 0 and not m.group(0)[0].isdigit():
-            continue  # the first word of a question is capitalised anyway
         parts = m.group(0).split()
+        if m.start() == 0 and not parts[0][0].isdigit():
+            parts = parts[1:]  # the first word of a question is capitalised anyway
+            if not parts:
+                continue
         # a nationality does not identify a multi-word name: "European Commission" is not
         # met by "européens", only by "Commission"
         named = [w for w in parts if not is_demonym(w)] or parts
         toks: set[str] = set()
         for w in named:
+            w = re.sub(r"['’]s$", "", w)  # "Starmer's office" names Starmer
             toks |= by_word.get(w.casefold(), set())
         if toks:
             out.append(toks)
