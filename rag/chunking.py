@@ -79,7 +79,12 @@ def chunk_document(
         windows.append((i, j))
         if j >= len(sentences):
             break
-        i = max(j - overlap, i + 1)
+        # the next window repeats up to ``overlap`` sentences, only as many as fit beside
+        # sentence j: a window that is only the repeated tail would be a copy of this one's
+        nxt = max(j - overlap, i + 1)
+        while nxt < j and sum(sizes[nxt : j + 1]) > max_tokens:
+            nxt += 1
+        i = nxt
     chunks = []
     for n, (i, j) in enumerate(windows):
         sents = sentences[i:j]

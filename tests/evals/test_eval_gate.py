@@ -32,6 +32,11 @@ def test_citation_accuracy_gate(gold_summary):
     assert s["all"]["citation_correct"] >= THRESHOLDS["citation_accuracy"], s["all"]
 
 
+def test_short_answer_gate(gold_summary):
+    _, s = gold_summary
+    assert s["all"]["short_answer_accuracy"] >= THRESHOLDS["short_answer_accuracy"], s["all"]
+
+
 def test_abstention_gate(gold_summary):
     _, s = gold_summary
     assert s["all"]["abstention_accuracy"] >= THRESHOLDS["abstention_accuracy"], s["all"]
