@@ -17,13 +17,14 @@ QUESTION_TYPES = ("who", "how_many", "when", "where", "why", "what")
 _TYPE_PATTERNS = [
     ("how_many", r"\bhow (many|much|large|big)\b|\bcombien\b|\bquel (est le )?(nombre|montant)\b|"
      r"\bquelle (somme|quantité)\b|\bwhat (number|amount|sum)\b"),
-    ("who", r"\b(who|whom|whose)\b|^\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"
+    ("who", r"\b(who|whom|whose)\b|(^|,)\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"
      r"\bde qui\b|\bquel(le)?s? (est le nom|personne|responsable|dirigeante?s?|chancelier|"
      r"ministre|président|secrétaire|envoyés?|émissaires?|porte-parole|chef|leaders?)\b|"
      r"\b(which|what) ((?!(did|does|do|is|was|were|are|has|have|had|will|would)\b)\w+ ){0,2}"
      r"(person|people|leaders?|officials?|minister|president|"
      r"secretary|chancellor|envoys?|emissary|spokes(person|man|woman)|chief|head)\b"),
-    ("when", r"\bwhen\b|\bquand\b|\bwhat (day|date|month)\b|\bquel (jour|mois)\b|"
+    ("when", r"\bwhen\b|\bquand\b|\bwhat (day|date|month|time)\b|\bquel (jour|mois)\b|"
+     r"\bà quel moment\b|\bquelle période\b|\bat what point\b|\bsince when\b|"
      r"\bà quelle date\b|\bon which day\b"),
     ("where", r"\bwhere\b|\boù\b|\b(which|what) (city|country|countries|place)\b|"
      r"\bdans quelle ville\b|\bquelle ville\b|\bquels? pays\b|\bde quel pays\b|"
@@ -130,11 +131,15 @@ def split_question(question: str) -> list[str]:
 
 
 def question_type(question: str) -> str:
+    """The kind of answer asked for: the question word that comes first decides ("Where was
+    he greeted when he arrived?" asks where)."""
     q = question.casefold()
-    for name, pattern in _TYPE_PATTERNS:
-        if re.search(pattern, q):
-            return name
-    return "what"
+    found = []
+    for order, (name, pattern) in enumerate(_TYPE_PATTERNS):
+        m = re.search(pattern, q)
+        if m:
+            found.append((m.start(), order, name))
+    return min(found)[2] if found else "what"
 
 
 def _in_question(candidate: str, question_folded: str, question: str = "") -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rag.answering.entities import candidates, is_demonym, question_type, split_question
+from rag.answering.metadata import metadata_citation, metadata_field
 from rag.lexical import LexicalIndex, QueryWord, analyze, query_words
 from rag.schemas import Citation, Passage, Unsupported
 
@@ -30,6 +31,9 @@ PART_NOT_FOUND = {
 
 TYPED = ("who", "how_many", "when", "where")
 ENTITY_SHARE = 2 / 3  # of the names and numbers a question gives, the share an answer must meet
+ATTRIBUTION = re.compile(
+    r"\b(?:according to|selon|d['’]après)\s+(?:the\s+|l['’]|le\s+|la\s+|les\s+)?$", re.IGNORECASE
+)
 # A sentence that ends like this announces what follows ("... a déclaré :", a quoted
 # rhetorical question): the next sentence is quoted with it.
 CONTINUED = re.compile(r"[:?]\s*[\"»”]?\s*$")
@@ -79,6 +83,8 @@ def question_entities(question: str, qwords: Sequence[QueryWord]) -> list[set[st
     by_word = {w.word: w.tokens | w.names for w in qwords}  # names translate; words need not
     out = []
     for m in ENTITY.finditer(question):
+        if ATTRIBUTION.search(question[: m.start()]):
+            continue  # "according to the Élysée": the source is often named a sentence away
         parts = m.group(0).split()
         if m.start() == 0 and not parts[0][0].isdigit():
             parts = parts[1:]  # the first word of a question is capitalised anyway
@@ -192,6 +198,12 @@ class ExtractiveAnswerer:
         texts: Mapping[str, str],
         index: LexicalIndex,
     ) -> Draft:
+        field = metadata_field(question)
+        if field is not None:  # "who wrote the Reuters dispatch?": quote its byline
+            found = metadata_citation(field, question, context, texts)
+            if found is not None:
+                c, value = found
+                return Draft(f"“{' '.join(c.quote.split())}” [1]", value, False, [c], 1.0, field)
         qtype, qwords, idf, scored = self.score(question, lang, context, texts, index)
         th = self.thresholds
         min_cov = th.min_coverage.get(lang, th.min_coverage.get("en", 0.5))

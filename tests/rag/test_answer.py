@@ -168,3 +168,20 @@ def test_cli_empty_store_exit_2(tmp_path):
     )
     assert r.returncode == 2
     assert "rag ingest" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_article_metadata_is_answered_from_its_byline(assistant):
+    a = assistant.ask("Who wrote the Reuters dispatch about binding guarantees?")
+    assert not a.abstained and "John Irish" in a.short_answer
+    (c,) = a.citations
+    assert c.doc_id == "001_884c08b7d909dfb3" and "Reportage de John Irish" in c.quote
+    assert assistant.document(c.doc_id).text[c.start : c.end] == c.quote
+    dated = assistant.ask("What date does the Reuters dispatch carry?")
+    assert dated.short_answer == "2026-01-06" and "2026-01-06" in dated.citations[0].quote
+
+
+def test_a_question_about_the_news_is_not_about_the_article():
+    from rag.answering.metadata import metadata_field
+
+    assert metadata_field("À quel média Donald Trump s'est-il exprimé mercredi ?") is None
+    assert metadata_field("Qui a rédigé l'article d'Euronews ?") == "authors"

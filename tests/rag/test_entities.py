@@ -54,7 +54,10 @@ def test_coordinated_domains_are_one_place():
 
 def test_who_accepts_an_institution_when_no_person_is_named():
     sentence = "Marco Rubio a déclaré que la question des avoirs russes gelés revenait à l'Europe"
-    assert candidates("who", sentence, "According to Marco Rubio, who should decide?") == ["Europe"]
+    question = "According to Marco Rubio, who should decide on the frozen Russian assets?"
+    assert candidates("who", sentence, question) == ["Europe"]
+    # a place far from every asked word is no answer to "who"
+    assert candidates("who", sentence, "Who should decide on the platform?") == []
 
 
 def test_quote_continues_after_an_announcing_sentence():
