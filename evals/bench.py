@@ -37,6 +37,7 @@ from rag.settings import Settings
 log = logging.getLogger(__name__)
 
 TARGET_RATIO = 0.85
+ASK_P50_MS, ASK_P95_MS, COLD_S = 50.0, 150.0, 3.0  # issue targets for warm and cold asks
 SEED_RUNS = 5
 KINDS = ("ingest", "ask", "cold")
 REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -70,6 +71,23 @@ def run_bench(kind: str, out: Path | None, docs: int) -> dict[str, Any]:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     return results
+
+
+def missed_targets(results: dict[str, Any]) -> list[str]:
+    """Every measured figure that misses its target, in words (empty: all met)."""
+    missed = []
+    ingest = results.get("ingest", {})
+    for corpus in ("seeds", "synthetic"):
+        run = ingest.get(corpus)
+        if isinstance(run, dict) and run.get("ratio", 1.0) < TARGET_RATIO:
+            missed.append(f"ingest {corpus}: {run['ratio']:.0%} of the ceiling < {TARGET_RATIO:.0%}")
+    ask = results.get("ask", {})
+    if ask.get("p50_ms", 0.0) > ASK_P50_MS or ask.get("p95_ms", 0.0) > ASK_P95_MS:
+        missed.append(f"ask: p50 {ask['p50_ms']} ms / p95 {ask['p95_ms']} ms > {ASK_P50_MS:g} / {ASK_P95_MS:g}")
+    cold = results.get("cold", {})
+    if cold.get("wall_median_s", 0.0) > COLD_S:
+        missed.append(f"cold rag ask: median {cold['wall_median_s']} s > {COLD_S:g} s")
+    return missed
 
 
 def bench_ask(settings: Settings) -> dict[str, Any]:

@@ -193,10 +193,14 @@ def bench(
     out: Annotated[Path | None, typer.Option("--json", help="Write figures as JSON")] = None,
     docs: Annotated[int, typer.Option("--docs", help="Synthetic corpus size for the ingest bench")] = 2000,
 ) -> None:
-    """Measure ingest throughput, warm ask latency and cold-start time."""
-    from evals.bench import run_bench
+    """Measure ingest throughput, warm ask latency and cold-start time; exit 1 if a target is missed."""
+    from evals.bench import missed_targets, run_bench
 
-    run_bench(kind, out, docs)
+    missed = missed_targets(run_bench(kind, out, docs))
+    for line in missed:
+        typer.echo(f"target missed: {line}", err=True)
+    if missed:
+        raise typer.Exit(1)
 
 
 @app.command()

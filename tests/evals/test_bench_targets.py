@@ -1,0 +1,27 @@
+"""`rag bench` fails (exit 1) when a measured figure misses its target."""
+
+from __future__ import annotations
+
+from evals.bench import missed_targets
+
+
+def test_all_targets_met_is_empty():
+    results = {
+        "ingest": {"seeds": {"ratio": 0.94}, "synthetic": {"ratio": 1.01}},
+        "ask": {"p50_ms": 18.0, "p95_ms": 35.0},
+        "cold": {"wall_median_s": 2.4},
+    }
+    assert missed_targets(results) == []
+
+
+def test_each_missed_target_is_named():
+    results = {
+        "ingest": {"seeds": {"ratio": 0.95}, "synthetic": {"ratio": 0.80}},
+        "ask": {"p50_ms": 60.0, "p95_ms": 90.0},
+        "cold": {"wall_median_s": 3.5},
+    }
+    missed = missed_targets(results)
+    assert len(missed) == 3
+    assert "ingest synthetic: 80%" in missed[0]
+    assert missed[1].startswith("ask:") and missed[2].startswith("cold rag ask")
+    assert missed_targets({"ask": {"p50_ms": 10.0, "p95_ms": 151.0}}) != []
