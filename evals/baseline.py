@@ -33,15 +33,21 @@ class StarterRetriever:
             path=str(workdir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
         )
         collection = client.get_or_create_collection("starter")
-        storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
+        storage = StorageContext.from_defaults(
+            vector_store=ChromaVectorStore(chroma_collection=collection)
+        )
         embed = HuggingFaceEmbedding(model_name=resolve_model(embed_model))
-        index = VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed)
+        index = VectorStoreIndex.from_documents(
+            documents, storage_context=storage, embed_model=embed
+        )
         self.retriever = index.as_retriever()
 
     def retrieve(self, question: str) -> list[tuple[str, str]]:
         """(doc_id, text) of each retrieved node, in rank order."""
         nodes = self.retriever.retrieve(question)
-        return [(Path(n.node.metadata.get("file_name", "")).stem, n.node.get_content()) for n in nodes]
+        return [
+            (Path(n.node.metadata.get("file_name", "")).stem, n.node.get_content()) for n in nodes
+        ]
 
 
 def budgeted(texts: Sequence[str], budget: int) -> list[str]:
@@ -55,7 +61,10 @@ def budgeted(texts: Sequence[str], budget: int) -> list[str]:
 
 
 def llamaindex_rows(
-    base: Settings, assistant: Any, gold: Sequence[GoldItem], progress: Callable[[int], None] | None = None
+    base: Settings,
+    assistant: Any,
+    gold: Sequence[GoldItem],
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     import time
 
@@ -94,7 +103,9 @@ def llamaindex_rows(
                     "hit@3": m.hit_at_k(ids, item.sources, 3) if answerable else None,
                     "hit@5": m.hit_at_k(ids, item.sources, 5) if answerable else None,
                     "mrr": m.reciprocal_rank(ids, item.sources) if answerable else None,
-                    "context_has_answer": m.context_has_answer(context, item.answers) if answerable else None,
+                    "context_has_answer": m.context_has_answer(context, item.answers)
+                    if answerable
+                    else None,
                 }
             )
             if item.unanswerable:

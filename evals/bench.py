@@ -80,10 +80,15 @@ def missed_targets(results: dict[str, Any]) -> list[str]:
     for corpus in ("seeds", "synthetic"):
         run = ingest.get(corpus)
         if isinstance(run, dict) and run.get("ratio", 1.0) < TARGET_RATIO:
-            missed.append(f"ingest {corpus}: {run['ratio']:.0%} of the ceiling < {TARGET_RATIO:.0%}")
+            missed.append(
+                f"ingest {corpus}: {run['ratio']:.0%} of the ceiling < {TARGET_RATIO:.0%}"
+            )
     ask = results.get("ask", {})
     if ask.get("p50_ms", 0.0) > ASK_P50_MS or ask.get("p95_ms", 0.0) > ASK_P95_MS:
-        missed.append(f"ask: p50 {ask['p50_ms']} ms / p95 {ask['p95_ms']} ms > {ASK_P50_MS:g} / {ASK_P95_MS:g}")
+        missed.append(
+            f"ask: p50 {ask['p50_ms']} ms / p95 {ask['p95_ms']} ms > "
+            f"{ASK_P50_MS:g} / {ASK_P95_MS:g}"
+        )
     cold = results.get("cold", {})
     if cold.get("wall_median_s", 0.0) > COLD_S:
         missed.append(f"cold rag ask: median {cold['wall_median_s']} s > {COLD_S:g} s")
@@ -95,7 +100,10 @@ def bench_ask(settings: Settings) -> dict[str, Any]:
     from evals.bench_query import bench_ask as run
 
     result = run(rounds=3)
-    _console().print(f"ask: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; stages {result['stages_p50_ms']}")
+    _console().print(
+        f"ask: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; "
+        f"stages {result['stages_p50_ms']}"
+    )
     return result
 
 
@@ -104,7 +112,9 @@ def bench_cold(settings: Settings) -> dict[str, Any]:
     from evals.bench_query import bench_cold as run
 
     result = run(runs=5)
-    _console().print(f"cold rag ask: median {result['wall_median_s']} s; stages {result['stages_median_s']}")
+    _console().print(
+        f"cold rag ask: median {result['wall_median_s']} s; stages {result['stages_median_s']}"
+    )
     return result
 
 

@@ -85,20 +85,24 @@ def bench_cold(runs: int = 5, data_dir: Path | None = None) -> dict[str, Any]:
         walls = []
         for _ in range(runs):
             t = time.perf_counter()
-            r = subprocess.run([str(bin_dir / "rag"), "ask", question], env=env, capture_output=True, text=True)
+            r = subprocess.run(
+                [str(bin_dir / "rag"), "ask", question], env=env, capture_output=True, text=True
+            )
             walls.append(time.perf_counter() - t)
             if r.returncode != 0:
                 raise RuntimeError(r.stderr)
         stages = []
         for _ in range(max(1, runs // 2)):
-            r = subprocess.run([sys.executable, "-c", _STAGES, question], env=env, capture_output=True,
-                               text=True, check=True)  # fmt: skip
+            r = subprocess.run([sys.executable, "-c", _STAGES, question], env=env,
+                               capture_output=True, text=True, check=True)  # fmt: skip
             stages.append(json.loads(r.stdout.strip().splitlines()[-1]))
     return {
         "runs": runs,
         "wall_median_s": round(statistics.median(walls), 3),
         "wall_min_s": round(min(walls), 3),
-        "stages_median_s": {k: round(statistics.median(s[k] for s in stages), 3) for k in stages[0]},
+        "stages_median_s": {
+            k: round(statistics.median(s[k] for s in stages), 3) for k in stages[0]
+        },
     }
 
 

@@ -96,12 +96,15 @@ def score_row(item: GoldItem, answer: Answer, latency_ms: float) -> dict[str, An
             and m.contains_answers(answer.answer, item.answers)
             and any(c.doc_id in item.sources for c in answer.citations),
             "short_answer_correct": (
-                bool(answer.short_answer) and m.contains_answers(answer.short_answer or "", item.answers)
+                bool(answer.short_answer)
+                and m.contains_answers(answer.short_answer or "", item.answers)
                 if item.type in SHORT_TYPES
                 else None
             ),
             "citation_correct": answered
-            and m.citation_correct([(c.doc_id, c.quote) for c in answer.citations], item.sources, item.answers),
+            and m.citation_correct(
+                [(c.doc_id, c.quote) for c in answer.citations], item.sources, item.answers
+            ),
             "grounded": float(grounded),
         }
     )
@@ -132,21 +135,30 @@ def build_for(s: Settings, shared: dict[str, Any]) -> Any:
     return build_assistant(s, shared[s.embed_model])
 
 
-def _private_store(base: Settings, s: Settings, name: str, assistant_base: Any, shared: dict[str, Any]) -> Settings:
+def _private_store(
+    base: Settings, s: Settings, name: str, assistant_base: Any, shared: dict[str, Any]
+) -> Settings:
     """Configs that change the embedding get their own data dir, ingested from the same files."""
     if all(getattr(s, k) == getattr(base, k) for k in STORE_KEYS):
         return s
     slug = "".join(c if c.isalnum() else "-" for c in name)[:60]
     s = s.model_copy(update={"data_dir": base.data_dir / "eval-configs" / slug})
-    sources = [Path(d.source) for d in assistant_base.sources() if d.source and Path(d.source).exists()]
+    sources = [
+        Path(d.source) for d in assistant_base.sources() if d.source and Path(d.source).exists()
+    ]
     if not sources:
-        raise RagError(f"configuration {name!r} needs its own store, but no source files are on disk")
+        raise RagError(
+            f"configuration {name!r} needs its own store, but no source files are on disk"
+        )
     build_for(s, shared).ingest(sources, progress=True)
     return s
 
 
 def run(
-    base: Settings, gold_path: Path, configs: Sequence[str] | None = None, show_progress: bool = True
+    base: Settings,
+    gold_path: Path,
+    configs: Sequence[str] | None = None,
+    show_progress: bool = True,
 ) -> dict[str, Any]:
     """Results for each configuration: ``{"configs": [...], "summary": {...}, "rows": {...}}``."""
     from tqdm import tqdm
@@ -158,7 +170,13 @@ def run(
         raise EmptyStore("the store is empty: run `rag ingest` first")
     gold = load_gold(gold_path, known)  # fails with the line number before any work is done
     names = list(configs or ["default"])
-    out: dict[str, Any] = {"gold": str(gold_path), "n": len(gold), "configs": names, "summary": {}, "rows": {}}
+    out: dict[str, Any] = {
+        "gold": str(gold_path),
+        "n": len(gold),
+        "configs": names,
+        "summary": {},
+        "rows": {},
+    }
     for name in names:
         with tqdm(total=len(gold), desc=f"eval {name}", unit="q", disable=not show_progress) as bar:
             if name == "llamaindex":

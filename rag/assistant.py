@@ -85,7 +85,9 @@ class Assistant:
             fp = self.ingestor.store_fingerprint()
             if self._index is None or self._index.fingerprint != fp:
                 self._index = self.ingestor.refresh_lexical()
-                self._texts = {d.document.doc_id: d.document.text for d in self.store.list_documents()}
+                self._texts = {
+                    d.document.doc_id: d.document.text for d in self.store.list_documents()
+                }
             return self._index
 
     def _invalidate(self) -> None:
@@ -115,9 +117,9 @@ class Assistant:
             raise EmptyStore("the store is empty: run `rag ingest` first")
         standalone = None
         if history:
-            standalone = (self.rewriter.rewrite(q, history) if self.rewriter else None) or carry_over(
-                q, history
-            )
+            standalone = (
+                self.rewriter.rewrite(q, history) if self.rewriter else None
+            ) or carry_over(q, history)
         retrieval = self.retriever.retrieve(standalone or q, top_k)
         retrieval.language = detect_question_language(q)
         context = select_context(retrieval.passages, self.context_chars)
@@ -144,12 +146,13 @@ class Assistant:
             draft = self.answerer.answer(
                 p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
             )
-            for piece in _pieces(draft.answer):
-                yield piece
+            yield from _pieces(draft.answer)
             yield self._finish(p, draft, t)
             return
         draft_out: Draft | None = None
-        for item in stream(p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index):
+        for item in stream(
+            p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
+        ):
             if isinstance(item, str):
                 yield item
             else:
@@ -197,7 +200,10 @@ class Assistant:
 
     def sources(self) -> list[SourceInfo]:
         counts = self.store.chunk_counts()
-        return [source_info(d.document, counts.get(d.document.doc_id, 0)) for d in self.store.list_documents()]
+        return [
+            source_info(d.document, counts.get(d.document.doc_id, 0))
+            for d in self.store.list_documents()
+        ]
 
     def document(self, doc_id: str) -> Document:
         stored = self.store.get_document(doc_id)

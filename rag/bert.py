@@ -20,7 +20,9 @@ import numpy as np
 
 
 class BertEncoder:
-    def __init__(self, weights: dict[str, Any], config: dict[str, Any], tokenizer: Any, max_len: int) -> None:
+    def __init__(
+        self, weights: dict[str, Any], config: dict[str, Any], tokenizer: Any, max_len: int
+    ) -> None:
         import torch
 
         self.torch = torch
@@ -59,7 +61,9 @@ class BertEncoder:
         from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
-        weights = {k.removeprefix("bert."): v for k, v in load_file(str(p / "model.safetensors")).items()}
+        weights = {
+            k.removeprefix("bert."): v for k, v in load_file(str(p / "model.safetensors")).items()
+        }
         tok = Tokenizer.from_file(str(p / "tokenizer.json"))
         return cls(weights, config, tok, int(st_conf.get("max_seq_length", 256)))
 
@@ -114,7 +118,10 @@ class BertEncoder:
                 v = split(self._lin(x, f"{pre}.attention.self.value"))
                 att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, dim=-1)
                 ctx = (att @ v).transpose(1, 2).reshape(n, length, self.dim)
-                x = self._ln(x + self._lin(ctx, f"{pre}.attention.output.dense"), f"{pre}.attention.output.LayerNorm")
+                x = self._ln(
+                    x + self._lin(ctx, f"{pre}.attention.output.dense"),
+                    f"{pre}.attention.output.LayerNorm",
+                )
                 h = F.gelu(self._lin(x, f"{pre}.intermediate.dense"))
                 x = self._ln(x + self._lin(h, f"{pre}.output.dense"), f"{pre}.output.LayerNorm")
             m = mask.unsqueeze(-1).to(x.dtype)

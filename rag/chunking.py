@@ -30,7 +30,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     s = start
     for m in _END.finditer(text, start, end):
         candidate = text[s : m.end()]
-        if _ABBREV.search(candidate.rstrip("\"»”’)]")):
+        if _ABBREV.search(candidate.rstrip('"»”’)]')):
             continue
         spans.append((s, m.end()))
         s = m.end()

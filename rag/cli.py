@@ -34,7 +34,9 @@ def _err(message: str) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: seeds/)")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: seeds/)")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
 ) -> None:
     """Add, update and remove articles so the store matches the given files and folders.
@@ -61,7 +63,9 @@ def sources(
 
     store = build_store(_settings())
     counts = store.chunk_counts()
-    infos = [source_info(d.document, counts.get(d.document.doc_id, 0)) for d in store.list_documents()]
+    infos = [
+        source_info(d.document, counts.get(d.document.doc_id, 0)) for d in store.list_documents()
+    ]
     if as_json:
         typer.echo(json.dumps([i.model_dump() for i in infos], ensure_ascii=False, indent=2))
         return
@@ -80,7 +84,9 @@ def ask(
     batch: Annotated[
         Path | None, typer.Option("--batch", help="One question per line, or JSONL with 'question'")
     ] = None,
-    stream: Annotated[bool, typer.Option("--stream", help="Print the answer as it is generated")] = False,
+    stream: Annotated[
+        bool, typer.Option("--stream", help="Print the answer as it is generated")
+    ] = False,
     top_k: Annotated[int | None, typer.Option("--top-k", min=1, max=50)] = None,
 ) -> None:
     """Answer a question from the articles, with numbered, quoted sources.
@@ -146,7 +152,9 @@ def _sources_list(answer) -> str:  # type: ignore[no-untyped-def]
         return "\n".join(lines)
     lines = ["", "Sources:"]
     for c in answer.citations:
-        lines.append(f"  [{c.n}] {c.title} ({', '.join(x for x in (c.outlet, c.date) if x) or 'undated'})")
+        lines.append(
+            f"  [{c.n}] {c.title} ({', '.join(x for x in (c.outlet, c.date) if x) or 'undated'})"
+        )
         lines.append(f"      “{' '.join(c.quote.split())}”")
     return "\n".join(lines)
 
@@ -164,7 +172,9 @@ def _read_batch(path: Path) -> list[str]:
             try:
                 q = json.loads(line)["question"]
             except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise InvalidQuestion(f"{path} line {n}: not a JSON object with 'question' ({e})") from e
+                raise InvalidQuestion(
+                    f"{path} line {n}: not a JSON object with 'question' ({e})"
+                ) from e
             out.append(str(q))
         else:
             out.append(line.strip())
@@ -173,12 +183,18 @@ def _read_batch(path: Path) -> list[str]:
 
 @app.command("eval")
 def eval_cmd(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold questions (JSONL)")] = Path("evals/gold.jsonl"),
+    gold: Annotated[Path, typer.Option("--gold", help="Gold questions (JSONL)")] = Path(
+        "evals/gold.jsonl"
+    ),
     json_out: Annotated[Path | None, typer.Option("--json", help="Write results JSON here")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="Write a Markdown report + plots here")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a Markdown report + plots here")
+    ] = None,
     compare: Annotated[
         list[str] | None,
-        typer.Option("--compare", help="Named configurations, e.g. hybrid dense (repeat or comma-separate)"),
+        typer.Option(
+            "--compare", help="Named configurations, e.g. hybrid dense (repeat or comma-separate)"
+        ),
     ] = None,
 ) -> None:
     """Run the gold questions against the current settings and report grounded-answer metrics."""
@@ -191,9 +207,11 @@ def eval_cmd(
 def bench(
     kind: Annotated[str, typer.Argument(help="ingest | ask | cold | all")] = "all",
     out: Annotated[Path | None, typer.Option("--json", help="Write figures as JSON")] = None,
-    docs: Annotated[int, typer.Option("--docs", help="Synthetic corpus size for the ingest bench")] = 2000,
+    docs: Annotated[
+        int, typer.Option("--docs", help="Synthetic corpus size for the ingest bench")
+    ] = 2000,
 ) -> None:
-    """Measure ingest throughput, warm ask latency and cold-start time; exit 1 if a target is missed."""
+    """Measure ingest throughput, warm ask latency and cold-start time; exit 1 if a target is missed."""  # noqa: E501
     from evals.bench import missed_targets, run_bench
 
     missed = missed_targets(run_bench(kind, out, docs))

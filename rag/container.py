@@ -86,5 +86,11 @@ def build_assistant(s: Settings | None = None, embedder: Any = None) -> Any:
 
     c = build_components(s, embedder)
     return Assistant(
-        c.retriever, c.answerer, c.store, c.ingestor, c.context_chars, c.max_question_chars, c.rewriter
+        c.retriever,
+        c.answerer,
+        c.store,
+        c.ingestor,
+        c.context_chars,
+        c.max_question_chars,
+        c.rewriter,
     )

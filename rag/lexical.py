@@ -21,10 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.schemas import Chunk
+
+if TYPE_CHECKING:
+    import bm25s
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +150,9 @@ def analyze_query(text: str, lang: str, expand: bool = True) -> QueryTokens:
         # names and places have one right spelling in French: they count in full
         main += [t for t in analyze(" ".join(expansions(text, GAZETTEER))) if t not in main]
         seen = set(main)
-        expanded = list(dict.fromkeys(t for t in analyze(" ".join(expansions(text))) if t not in seen))
+        expanded = list(
+            dict.fromkeys(t for t in analyze(" ".join(expansions(text))) if t not in seen)
+        )
     return QueryTokens(main, expanded)
 
 
@@ -157,7 +163,7 @@ class LexicalIndex:
         self,
         chunks: list[Chunk],
         fingerprint: str,
-        bm25: object | None = None,
+        bm25: bm25s.BM25 | None = None,
         df: dict[str, int] | None = None,
     ) -> None:
         import bm25s
@@ -172,7 +178,7 @@ class LexicalIndex:
                 for t in set(toks):
                     df[t] = df.get(t, 0) + 1
             if chunks:
-                bm25.index(corpus, show_progress=False)  # type: ignore[attr-defined]
+                bm25.index(corpus, show_progress=False)
         self.bm25 = bm25
         self.df = df or {}
         spans: dict[str, set[tuple[int, int]]] = {}
@@ -195,7 +201,7 @@ class LexicalIndex:
         for tokens, weight in ((q.main, 1.0), (q.expanded, EXPANSION_WEIGHT)):
             known = [t for t in tokens if t in self.vocab]
             if known:
-                total += weight * self.bm25.get_scores(known)  # type: ignore[attr-defined]
+                total += weight * self.bm25.get_scores(known)
         return total
 
     def search(self, q: QueryTokens, k: int) -> list[tuple[Chunk, float]]:
@@ -212,7 +218,7 @@ class LexicalIndex:
             for c in self.chunks:
                 f.write(c.model_dump_json() + "\n")
         if self.chunks:
-            self.bm25.save(str(path / "bm25"), show_progress=False)  # type: ignore[attr-defined]
+            self.bm25.save(str(path / "bm25"), show_progress=False)
         tmp.replace(path / "chunks.jsonl")
         # written last: an index without a matching fingerprint is rebuilt
         meta = {"fingerprint": self.fingerprint, "df": self.df}
@@ -263,6 +269,8 @@ def query_words(text: str, lang: str, expand: bool = True) -> list[QueryWord]:
         named = names.get(key, [])[:4]
         trans = named + table.get(key, [])[:4]
         out.append(
-            QueryWord(w, set(analyze(w)), set(analyze(" ".join(trans))), set(analyze(" ".join(named))))
+            QueryWord(
+                w, set(analyze(w)), set(analyze(" ".join(trans))), set(analyze(" ".join(named)))
+            )
         )
     return out

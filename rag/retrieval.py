@@ -147,7 +147,7 @@ class HybridRetriever:
 def select_context(passages: list[Passage], budget: int) -> list[Passage]:
     """Passages in rank order until the character budget is spent (the first always fits)."""
     used = 0
-    out = []
+    out: list[Passage] = []
     for p in passages:
         if out and used + len(p.text) > budget:
             continue

@@ -107,7 +107,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         log.close()
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300):
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300
+):
     """Run the installed `rag` command in a subprocess, as a user would."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

@@ -77,7 +77,8 @@ _NOT_NAMES = set(
 )
 # Names are kept even when they are common words elsewhere only if multi-word.
 _NAME = re.compile(
-    r"(?<![\w'’])([A-ZÀ-ÖØ-Þ][\w’'-]+(?:\s+(?:de |du |von |van |bin |al-)?[A-ZÀ-ÖØ-Þ][\w’'-]+){0,3})"
+    r"(?<![\w'’])([A-ZÀ-ÖØ-Þ][\w’'-]+"
+    r"(?:\s+(?:de |du |von |van |bin |al-)?[A-ZÀ-ÖØ-Þ][\w’'-]+){0,3})"
 )
 _NUMBER = re.compile(
     r"\b(?:une\s+)?(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|"
@@ -190,7 +191,9 @@ def _anchors(sentence: str, question: str) -> list[int]:
     plain = [w for w in query_words(question, detect_question_language(question))
              if fold(w.word) not in capitalised]  # fmt: skip
     wanted = set().union(*(w.tokens | w.translations for w in plain)) if plain else set()
-    return [m.start() for m in re.finditer(r"[\w’'-]+", sentence) if wanted & set(analyze(m.group(0)))]
+    return [
+        m.start() for m in re.finditer(r"[\w’'-]+", sentence) if wanted & set(analyze(m.group(0)))
+    ]
 
 
 def names(sentence: str, question: str = "") -> list[str]:
@@ -198,7 +201,7 @@ def names(sentence: str, question: str = "") -> list[str]:
 
     Names far from every word the question asks about (an aside about someone else in the same
     sentence) are dropped, unless no name is near.
-    """
+    """  # noqa: E501
     qf = fold(question)
     found: list[tuple[int, str]] = []
     for m in _NAME.finditer(sentence):
@@ -388,7 +391,11 @@ def candidates(qtype: str, sentence: str, question: str) -> list[str]:
     if qtype == "who":
         # no person named: a role ("les chefs d'état-major"), or a country or institution
         # next to what is asked ("who should decide?" - "l'Europe")
-        return names(sentence, question) or roles(sentence, question) or near_places(sentence, question)
+        return (
+            names(sentence, question)
+            or roles(sentence, question)
+            or near_places(sentence, question)
+        )
     if qtype == "how_many":
         return numbers(sentence, question)
     if qtype == "when":

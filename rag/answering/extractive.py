@@ -214,7 +214,11 @@ class ExtractiveAnswerer:
                 break
             # a second sentence must score nearly as well, or answer another part of the question
             gain = coverage(qwords, covered | s.tokens, idf) - coverage(qwords, covered, idf)
-            if not chosen or s.score >= th.second_sentence_ratio * chosen[0].score or gain >= th.min_gain:
+            if (
+                not chosen
+                or s.score >= th.second_sentence_ratio * chosen[0].score
+                or gain >= th.min_gain
+            ):
                 chosen.append(s)
                 covered |= s.tokens
         total = coverage(qwords, covered, idf)

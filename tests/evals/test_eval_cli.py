@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -18,15 +17,22 @@ GOLD = ROOT / "evals" / "gold.jsonl"
 def test_eval_writes_json_markdown_and_plots(seeded_settings, tmp_path):
     out = tmp_path / "out.json"
     report = tmp_path / "report"
-    r = run_cli("eval", "--json", str(out), "--report", str(report), env={"RAG_DATA_DIR": str(seeded_settings.data_dir)})
+    r = run_cli(
+        "eval",
+        "--json",
+        str(out),
+        "--report",
+        str(report),
+        env={"RAG_DATA_DIR": str(seeded_settings.data_dir)},
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     data = json.loads(out.read_text())
     summary = data["summary"]
     for lang in ("all", "en", "fr"):
         for key in (
-            "hit@1", "hit@5", "mrr", "context_has_answer", "answer_correct", "short_answer_accuracy",
-            "citation_correct", "grounded", "abstention_accuracy", "false_abstention_rate",
-            "latency_p50_ms", "latency_p95_ms",
+            "hit@1", "hit@5", "mrr", "context_has_answer", "answer_correct",
+            "short_answer_accuracy", "citation_correct", "grounded", "abstention_accuracy",
+            "false_abstention_rate", "latency_p50_ms", "latency_p95_ms",
         ):  # fmt: skip
             assert key in summary[lang], (lang, key)
     assert len(data["rows"]) == summary["all"]["n"] == len(load_gold(GOLD))
@@ -42,8 +48,16 @@ def test_eval_writes_json_markdown_and_plots(seeded_settings, tmp_path):
     ("line", "problem"),
     [
         ("{not json", "JSON"),
-        ('{"id": "x1", "lang": "en", "answers": [["a"]], "sources": ["001_884c08b7d909dfb3"], "unanswerable": false}', "question"),
-        ('{"id": "x1", "question": "q?", "lang": "en", "answers": [["a"]], "sources": ["nope"], "unanswerable": false}', "nope"),
+        (
+            '{"id": "x1", "lang": "en", "answers": [["a"]], "sources": ["001_884c08b7d909dfb3"], '
+            '"unanswerable": false}',
+            "question",
+        ),
+        (
+            '{"id": "x1", "question": "q?", "lang": "en", "answers": [["a"]], "sources": ["nope"], '
+            '"unanswerable": false}',
+            "nope",
+        ),
     ],
 )
 def test_malformed_gold_line_exit_2_and_no_report(seeded_settings, tmp_path, line, problem):
@@ -69,14 +83,19 @@ def test_retrieval_metrics_agree_with_llamaindex_evaluator(assistant):
     class Wrapped(BaseRetriever):
         def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
             r = assistant.retriever.retrieve(query_bundle.query_str)
-            return [NodeWithScore(node=TextNode(id_=p.doc_id, text=p.text), score=p.fused_score) for p in r.passages]
+            return [
+                NodeWithScore(node=TextNode(id_=p.doc_id, text=p.text), score=p.fused_score)
+                for p in r.passages
+            ]
 
     evaluator = RetrieverEvaluator.from_metric_names(["hit_rate", "mrr"], retriever=Wrapped())
     gold = [g for g in load_gold(GOLD) if not g.unanswerable][:30]
     for g in gold:
         res = asyncio.run(evaluator.aevaluate(g.question, expected_ids=g.sources))
         ids = [p.doc_id for p in assistant.retriever.retrieve(g.question).passages]
-        assert res.metric_vals_dict["hit_rate"] == pytest.approx(m.hit_at_k(ids, g.sources, len(ids)))
+        assert res.metric_vals_dict["hit_rate"] == pytest.approx(
+            m.hit_at_k(ids, g.sources, len(ids))
+        )
         assert res.metric_vals_dict["mrr"] == pytest.approx(m.reciprocal_rank(ids, g.sources))
 
 
@@ -89,4 +108,7 @@ def test_ours_clearly_ahead_of_llamaindex_starter(assistant, seeded_settings):
     gold = load_gold(GOLD)
     _, ours = evaluate(assistant.ask, gold)
     _, theirs = llamaindex_rows(seeded_settings, assistant, gold)
-    assert ours["all"]["context_has_answer"] >= theirs["all"]["context_has_answer"] + 0.3, (ours["all"], theirs["all"])
+    assert ours["all"]["context_has_answer"] >= theirs["all"]["context_has_answer"] + 0.3, (
+        ours["all"],
+        theirs["all"],
+    )

@@ -58,4 +58,3 @@ def test_every_citation_quotes_its_document_exactly(gold_summary, assistant):
             assert c["quote"] == texts[c["doc_id"]][c["start"] : c["end"]]
             n += 1
     assert n > 50
-

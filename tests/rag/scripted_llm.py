@@ -389,6 +389,13 @@ def build_llm_assistant(settings: Any, embedder: Any) -> Any:
     return build_assistant(settings, embedder)
 
 
+MODES: dict[str, Reply] = {
+    "echo": echo,
+    "refuse": REFUSAL_EN,
+    "uncited": "The articles say many things.",
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8099)

@@ -11,9 +11,11 @@ from rag.embedding import resolve_model
 
 TEXTS = [
     "Who represented Trump in Paris?",
-    "Le président français Emmanuel Macron a accueilli son homologue ukrainien Volodymyr Zelensky à Paris.",
+    "Le président français Emmanuel Macron a accueilli son homologue ukrainien "
+    "Volodymyr Zelensky à Paris.",
     "x",
-    "Combien de pays sont prêts à envoyer des troupes en Ukraine ? " * 20,  # past the 256-piece limit
+    # past the 256-piece limit
+    "Combien de pays sont prêts à envoyer des troupes en Ukraine ? " * 20,
 ]
 
 
@@ -36,9 +38,12 @@ def test_embedder_uses_it_for_queries(embedder):
 def test_declines_other_architectures(tmp_path):
     model = tmp_path / "m"
     (model / "1_Pooling").mkdir(parents=True)
-    (model / "config.json").write_text(json.dumps({"model_type": "xlm-roberta", "hidden_act": "gelu"}))
+    (model / "config.json").write_text(
+        json.dumps({"model_type": "xlm-roberta", "hidden_act": "gelu"})
+    )
     (model / "modules.json").write_text(json.dumps([
-        {"type": "sentence_transformers.models.Transformer"}, {"type": "sentence_transformers.models.Pooling"}
+        {"type": "sentence_transformers.models.Transformer"},
+        {"type": "sentence_transformers.models.Pooling"},
     ]))  # fmt: skip
     (model / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_mean_tokens": True}))
     (model / "sentence_bert_config.json").write_text("{}")

@@ -185,7 +185,9 @@ def test_consecutive_chunks_share_overlap_sentences(embedder, overlap: int):
             assert shared <= overlap
             # the repeated sentences are a's tail, then b goes on where a stopped
             assert b.sentences[:shared] == a.sentences[len(a.sentences) - shared :]
-            assert all_sentences.index(b.sentences[shared]) == all_sentences.index(a.sentences[-1]) + 1
+            assert (
+                all_sentences.index(b.sentences[shared]) == all_sentences.index(a.sentences[-1]) + 1
+            )
             if shared < min(overlap, len(a.sentences) - 1):
                 # one more repeated sentence would not have fit beside the new one
                 more = a.sentences[len(a.sentences) - shared - 1 :] + [b.sentences[shared]]
