@@ -131,6 +131,30 @@ def split_question(question: str) -> list[str]:
     return [f"{p[0].upper()}{p[1:]}{space}{mark}" for p in out]
 
 
+@functools.cache
+def _alias_table() -> dict[str, tuple[str, ...]]:
+    """Name stem -> the role phrases French news uses for that person once named."""
+    from importlib import resources
+
+    from rag.lexical import analyze
+
+    table: dict[str, tuple[str, ...]] = {}
+    text = resources.files("rag.data").joinpath("aliases_fr.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "\t" in line:
+            name, phrases = line.split("\t", 1)
+            for stem in analyze(name):
+                if not stem.startswith("~"):
+                    table[stem] = tuple(fold(p) for p in phrases.split("|"))
+    return table
+
+
+def role_aliases(entity_tokens: set[str]) -> list[str]:
+    """Role phrases that refer to a name the question gives ("dirigeant russe" for Putin)."""
+    table = _alias_table()
+    return [p for t in sorted(entity_tokens) for p in table.get(t, ())]
+
+
 def question_type(question: str) -> str:
     """The kind of answer asked for: the question word that comes first decides ("Where was
     he greeted when he arrived?" asks where)."""

@@ -14,9 +14,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rag.answering.entities import candidates, is_demonym, question_type, split_question
+from rag.answering.entities import (
+    candidates,
+    is_demonym,
+    question_type,
+    role_aliases,
+    split_question,
+)
 from rag.answering.metadata import metadata_citation, metadata_field
-from rag.lexical import LexicalIndex, QueryWord, analyze, query_words
+from rag.lexical import LexicalIndex, QueryWord, analyze, fold, query_words
 from rag.schemas import Citation, Passage, Unsupported
 
 NOT_FOUND = {
@@ -133,6 +139,8 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         qwords = query_words(question, lang, self.expand)
         required = question_entities(question, qwords)
+        # "le dirigeant russe" meets "Putin" once the article has named him
+        aliases = [role_aliases(ent) for ent in required]
         idf = {t: index.idf(t) for w in qwords for t in w.tokens | w.translations}
         seen: set[tuple[str, int]] = set()
         scored = []
@@ -159,11 +167,18 @@ class ExtractiveAnswerer:
                 tokens = tokens_of(p.doc_id, (s, e))
                 i = position.get(s)
                 window = set(tokens)
+                spans = [(s, e)]
                 if i is not None:
                     for j in (i - 1, i + 1):
                         if 0 <= j < len(doc_sents):
                             window |= tokens_of(p.doc_id, doc_sents[j])
-                met = sum(1 for ent in required if ent & window)
+                            spans.append(doc_sents[j])
+                window_text = fold(" ".join(text[a:b] for a, b in spans)) if any(aliases) else ""
+                met = sum(
+                    1
+                    for ent, names in zip(required, aliases, strict=True)
+                    if ent & window or any(n in window_text for n in names)
+                )
                 if required and met < ENTITY_SHARE * len(required):
                     continue  # the names and numbers the question gives must be near the answer
                 cov = coverage(qwords, tokens, idf)

@@ -185,3 +185,10 @@ def test_a_question_about_the_news_is_not_about_the_article():
 
     assert metadata_field("À quel média Donald Trump s'est-il exprimé mercredi ?") is None
     assert metadata_field("Qui a rédigé l'article d'Euronews ?") == "authors"
+
+
+def test_a_person_named_by_role_meets_the_name_in_the_question(assistant):
+    # 002 calls Putin "le dirigeant russe" in the sentence that answers
+    a = assistant.ask("With whom did Vladimir Putin spend Wednesday?")
+    assert not a.abstained and "Xi Jinping" in a.answer and "Kim Jong Un" in a.answer
+    assert "Xi Jinping" in (a.short_answer or "")
