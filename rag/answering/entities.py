@@ -83,6 +83,7 @@ _NAME = re.compile(
 _NUMBER = re.compile(
     r"\b(?:une\s+)?(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|"
     r"centaine|dozen|dozens)\b|"
+    r"\b(?:quelques|plusieurs|a few|several)\b|"  # "plus que quelques points": a vague count
     r"\b(\d[\d\s.,]*\d|\d)(?:\s*(%|milliards?|millions?|billion|million))?\b|"
     r"\b(?:vingt|trente|quarante|cinquante|soixante)(?:-(?:et-)?(?:un|deux|trois|quatre|cinq|six|"
     r"sept|huit|neuf))?\b|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|"
@@ -94,8 +95,16 @@ _TIME = re.compile(
     r"août|septembre|octobre|novembre|décembre)(?:\s+20\d\d)?|(?:lundi|mardi|mercredi|jeudi|"
     r"vendredi|samedi|dimanche)(?:\s+(?:soir|matin))?|le mois (?:dernier|prochain)|"
     r"cette semaine|la semaine (?:dernière|prochaine)|ces derniers mois|"
-    r"dans les prochains jours|(?:la )?veille|le lendemain|20\d\d)\b",
+    r"dans les prochains jours|(?:la )?veille|le lendemain|20\d\d|"
+    r"(?:au )?début (?:du|de ce) mois|(?:à la )?fin (?:du|de ce) mois|l['’]an dernier|"
+    r"l['’]année (?:dernière|prochaine)|cette année|hier|aujourd['’]hui|demain|ce week-end|"
+    r"(?:earlier |later )?(?:this|last|next) (?:week|month|year)|yesterday|today|tomorrow)\b",
     re.IGNORECASE,
+)
+# a place named by a spot of a known place: "sur le perron de l'Élysée"
+_SPOT_OF_PLACE = re.compile(
+    r"\b(?:sur|sous|devant|dans|à|au)\s+(?:le|la|les|l['’])\s*[\w-]+\s+(?:de|du|des)\s+(?:l['’])?"
+    r"([A-ZÀ-ÖØ-Þ][\w’'-]+)"
 )
 _PLACE_PHRASE = re.compile(
     r"\b(?:à|au|en|aux|in|at)\s+(?:l['’])?([A-ZÀ-ÖØ-Þ][\w’'-]+(?:[\s-][A-ZÀ-ÖØ-Þ][\w’'-]+)?)"
@@ -341,6 +350,9 @@ def places(sentence: str, question: str = "") -> list[str]:
         if not _in_question(cand, qf, question) and not any(cand in o for _, o in found):
             found.append((pos, cand))
 
+    for m in _SPOT_OF_PLACE.finditer(sentence):
+        if fold(m.group(1)) in _PLACES:
+            add(m.start(), m.group(0))
     for m in _PLACE_PHRASE.finditer(sentence):
         cand = m.group(1)
         if fold(cand.split()[0]) in _PLACES or fold(cand) in _PLACES:

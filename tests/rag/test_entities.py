@@ -87,3 +87,16 @@ def test_merge_drafts_renumbers_and_says_what_is_missing():
     assert "“C?”" in merged.answer
     everything_missing = merge_drafts(["A?", "C?"], [c, c], "fr")
     assert everything_missing.abstained and not everything_missing.citations
+
+
+def test_relative_times_vague_counts_and_spots_of_places():
+    from rag.answering.entities import numbers, times
+
+    assert times("Au début du mois, les États-Unis ont changé de politique") == ["Au début du mois"]
+    question = "How many points of disagreement were still outstanding?"
+    sentence = "il ne restait plus que quelques points de désaccord"
+    assert numbers(sentence, question) == ["quelques points"]
+    assert numbers("il a parlé avec plusieurs dirigeants", question) == []  # not what is counted
+    greeted = "Zelensky, accueilli sur le perron de l'Elysée par Emmanuel Macron, participe"
+    where = "Where was Zelensky greeted by Emmanuel Macron at the Élysée?"
+    assert places(greeted, where) == ["sur le perron de l'Elysée"]
