@@ -37,6 +37,12 @@ PART_NOT_FOUND = {
 
 TYPED = ("who", "how_many", "when", "where")
 ENTITY_SHARE = 2 / 3  # of the names and numbers a question gives, the share an answer must meet
+REASON = re.compile(
+    r"\b(?:afin (?:de|d['’]|que)|dans l['’]espoir|parce qu|car\b|en raison d|pour (?:que|qu['’])|"
+    r"pour [a-zéè]+(?:er|ir|re)\b|because|in order to|so that|due to|in the hope)",
+    re.IGNORECASE,
+)
+REASON_BONUS = 0.2
 ATTRIBUTION = re.compile(
     r"\b(?:according to|selon|d['’]après)\s+(?:the\s+|l['’]|le\s+|la\s+|les\s+)?$", re.IGNORECASE
 )
@@ -186,6 +192,8 @@ class ExtractiveAnswerer:
                 if qtype in TYPED and not found:
                     continue  # a who/how-many/when/where question needs that kind of answer
                 score = cov + 0.2 * (p.fused_score / top)
+                if qtype == "why" and REASON.search(sentence):
+                    score += REASON_BONUS  # a why question is answered by a reason or a purpose
                 scored.append(ScoredSentence(p, s, e, cov, score, found, tokens))
         scored.sort(key=lambda x: (-x.score, x.passage.rank, x.start))
         return qtype, qwords, idf, scored

@@ -192,3 +192,8 @@ def test_a_person_named_by_role_meets_the_name_in_the_question(assistant):
     a = assistant.ask("With whom did Vladimir Putin spend Wednesday?")
     assert not a.abstained and "Xi Jinping" in a.answer and "Kim Jong Un" in a.answer
     assert "Xi Jinping" in (a.short_answer or "")
+
+
+def test_why_prefers_the_sentence_that_gives_a_reason(assistant):
+    a = assistant.ask("Why is Trump sending Steve Witkoff to Moscow?")
+    assert not a.abstained and "dans l'espoir de finaliser" in a.answer
