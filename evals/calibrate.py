@@ -4,7 +4,9 @@ For each question the answerer runs with no coverage threshold; we record the
 best sentence's coverage and whether the answer would be correct. A threshold
 t then abstains on every question whose coverage is below t. Per language, we
 pick the t that maximises correct outcomes (right answers + right abstentions),
-the lowest such t on ties, and write it to ``rag/data/calibration.json``.
+placed midway between the observed coverages on either side of it (every t in
+that gap gives the same outcomes; the middle leaves the widest margin), and
+write it to ``rag/data/calibration.json``.
 
     python -m evals.calibrate [--gold evals/gold.jsonl] [--write]
 """
@@ -68,8 +70,14 @@ def calibrate(obs: list[dict[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {"min_coverage": {}, "outcomes": {}}
     for lang in ("en", "fr"):
         sub = [o for o in obs if o["lang"] == lang]
-        candidates = sorted({0.0} | {round(o["coverage"] + 1e-4, 4) for o in sub})
+        covs = sorted({round(o["coverage"], 4) for o in sub})
+        candidates = sorted({0.0} | {round(c + 1e-4, 4) for c in covs})
         best = max(candidates, key=lambda t: (outcome(sub, t)["correct_outcomes"], -t))
+        # every threshold up to the next observed coverage gives the same outcomes: take the
+        # middle of that gap, the widest margin on both sides
+        above = [c for c in covs if c >= best]
+        if best > 0.0 and above:
+            best = round((best - 1e-4 + above[0]) / 2, 4)
         result["min_coverage"][lang] = best
         result["outcomes"][lang] = outcome(sub, best)
     return result

@@ -164,6 +164,30 @@ def role_aliases(entity_tokens: set[str]) -> list[str]:
     return [p for t in sorted(entity_tokens) for p in table.get(t, ())]
 
 
+# Who does what: the agent a question names ("did Ukraine launch", "l'Ukraine a-t-elle lancé")
+# and the subject of a sentence's verb ("la Russie a tiré").
+_Q_AGENT = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would)\s+(?:the\s+)?([A-ZÀ-ÖØ-Þ][\w-]+)|"
+    r"([A-ZÀ-ÖØ-Þ][\w-]+)\s+(?:a|ont|avait|avaient|va|vont)-t-(?:il|elle|ils|elles)\b"
+)
+_S_SUBJECT = re.compile(
+    r"(?:^|[,;:]\s*|\bque\s+|\bqu['’])(?:la\s+|le\s+|les\s+|l['’])?([A-ZÀ-ÖØ-Þ][\w-]+)\s+"
+    r"(?:a|ont|avait|avaient|va|vont)\s+[a-zéèêàâîôûç]+"
+)
+
+
+def question_agent(question: str) -> str | None:
+    """The capitalised name doing the action a question asks about, if it names one."""
+    m = _Q_AGENT.search(question)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def sentence_subject(sentence: str) -> str | None:
+    """The capitalised name before the first "a/ont + verb" of a sentence, if any."""
+    m = _S_SUBJECT.search(sentence)
+    return m.group(1) if m else None
+
+
 def question_type(question: str) -> str:
     """The kind of answer asked for: the question word that comes first decides ("Where was
     he greeted when he arrived?" asks where)."""

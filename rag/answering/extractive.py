@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from rag.answering.entities import (
     candidates,
     is_demonym,
+    question_agent,
     question_type,
     role_aliases,
+    sentence_subject,
     split_question,
 )
 from rag.answering.metadata import metadata_citation, metadata_field
@@ -114,6 +116,23 @@ def question_entities(question: str, qwords: Sequence[QueryWord]) -> list[set[st
     return out
 
 
+def _name_tokens(word: str, qwords: Sequence[QueryWord]) -> set[str]:
+    for w in qwords:
+        if w.word == word.casefold():
+            return w.tokens | w.names
+    return set()
+
+
+def _swapped(sentence: str, agent: set[str], others: Sequence[set[str]]) -> bool:
+    """True when the sentence's subject is another name of the question, not its agent
+    ("How many drones did Ukraine launch against Russia?" - "la Russie a tiré 112 drones")."""
+    subject = sentence_subject(sentence)
+    if subject is None:
+        return False
+    toks = set(analyze(subject))
+    return not toks & agent and any(toks & ent for ent in others)
+
+
 def coverage(qwords: Sequence[QueryWord], tokens: set[str], idf: Mapping[str, float]) -> float:
     """Share of the question's (idf-weighted) words that the text meets."""
     total = hit = 0.0
@@ -147,6 +166,9 @@ class ExtractiveAnswerer:
         required = question_entities(question, qwords)
         # "le dirigeant russe" meets "Putin" once the article has named him
         aliases = [role_aliases(ent) for ent in required]
+        agent = question_agent(question)
+        agent_tokens = _name_tokens(agent, qwords) if agent else set()
+        others = [ent for ent in required if not ent & agent_tokens] if agent_tokens else []
         idf = {t: index.idf(t) for w in qwords for t in w.tokens | w.translations}
         seen: set[tuple[str, int]] = set()
         scored = []
@@ -187,6 +209,8 @@ class ExtractiveAnswerer:
                 )
                 if required and met < ENTITY_SHARE * len(required):
                     continue  # the names and numbers the question gives must be near the answer
+                if others and _swapped(sentence, agent_tokens, others):
+                    continue  # the question's doer is this sentence's target: a different fact
                 cov = coverage(qwords, tokens, idf)
                 found = candidates(qtype, sentence, question)
                 if qtype in TYPED and not found:

@@ -197,3 +197,11 @@ def test_a_person_named_by_role_meets_the_name_in_the_question(assistant):
 def test_why_prefers_the_sentence_that_gives_a_reason(assistant):
     a = assistant.ask("Why is Trump sending Steve Witkoff to Moscow?")
     assert not a.abstained and "dans l'espoir de finaliser" in a.answer
+
+
+def test_swapped_roles_are_not_an_answer(assistant):
+    # 004: "la Russie a tiré 112 drones ... en Ukraine"; nothing says what Ukraine launched
+    swapped = assistant.ask("How many drones did Ukraine launch against Russia that night?")
+    assert swapped.abstained, swapped.answer
+    right = assistant.ask("How many drones did Russia fire at Ukraine that night?")
+    assert not right.abstained and "112" in (right.short_answer or "")
