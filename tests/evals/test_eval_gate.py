@@ -58,3 +58,14 @@ def test_every_citation_quotes_its_document_exactly(gold_summary, assistant):
             assert c["quote"] == texts[c["doc_id"]][c["start"] : c["end"]]
             n += 1
     assert n > 50
+
+
+@pytest.mark.parametrize("name", sorted(THRESHOLDS["held_out"].keys() - {"_comment"}))
+def test_held_out_sets_do_not_regress(assistant, name):
+    gate = THRESHOLDS["held_out"][name]
+    known = {s.doc_id for s in assistant.sources()}
+    _, summary = evaluate(assistant.ask, load_gold(ROOT / "evals" / name, known))
+    s = summary["all"]
+    assert s["answer_correct"] >= gate["answer_accuracy"], s
+    assert s["abstention_accuracy"] >= gate["abstention_accuracy"], s
+    assert s["false_abstention_rate"] <= gate["false_abstention_rate_max"], s
