@@ -168,6 +168,8 @@ class LexicalIndex:
     ) -> None:
         import bm25s
 
+        # bm25s sets its own logger to DEBUG: "Building index from tokens" on every ingest
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.chunks = chunks
         self.fingerprint = fingerprint
         if bm25 is None:
