@@ -183,7 +183,7 @@ def html_to_text(html: str) -> str:
 # --- cleaning ------------------------------------------------------------------
 
 
-def _lines(text: str) -> Iterator[Span]:
+def line_spans(text: str) -> Iterator[Span]:
     """Non-blank lines as (start, end) spans with surrounding whitespace trimmed."""
     for m in re.finditer(r"[^\n]+", text):
         s, e = m.start(), m.end()
@@ -228,7 +228,7 @@ def _trim_repeated_tail(text: str, s: int, e: int) -> int:
 def clean_spans(text: str) -> list[Span]:
     """Paragraph spans of article prose: chrome, repeats and trailing link lists removed."""
     spans: list[Span] = []
-    for s, e in _lines(text):
+    for s, e in line_spans(text):
         line = text[s:e]
         if _TAIL_MARKERS.match(line):
             break
@@ -301,7 +301,7 @@ def find_outlet_and_authors(text: str) -> tuple[str | None, list[str]]:
     """From a byline ("Par X & Euronews") or a wire credit ("(Reportage de X...)")."""
     outlet: str | None = None
     authors: list[str] = []
-    for s, e in _lines(text[:3000]):
+    for s, e in line_spans(text[:3000]):
         m = _BYLINE.match(text[s:e])
         if m:
             for name in _split_names(m.group(1)):

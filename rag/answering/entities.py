@@ -241,16 +241,32 @@ def _mentioned(candidate: str, question_folded: str, question: str = "") -> bool
 
 def _anchors(sentence: str, question: str) -> list[int]:
     """Offsets of the sentence words that meet the question's lower-case (non-name) words."""
-    from rag.lexical import analyze, query_words
+    from rag.lexical import analyze
+
+    wanted = _asked_tokens(question)
+    return [
+        m.start() for m in re.finditer(r"[\w’'-]+", sentence) if wanted & set(analyze(m.group(0)))
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _asked_tokens(question: str) -> frozenset[str]:
+    """Tokens of the question's lower-case words: what it asks about, not whom it names.
+
+    Cached: every candidate sentence of one question asks for them."""
+    from rag.lexical import query_words
     from rag.retrieval import detect_question_language
 
     capitalised = {fold(t) for t in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*", question)}
     plain = [w for w in query_words(question, detect_question_language(question))
              if fold(w.word) not in capitalised]  # fmt: skip
-    wanted = set().union(*(w.tokens | w.translations for w in plain)) if plain else set()
-    return [
-        m.start() for m in re.finditer(r"[\w’'-]+", sentence) if wanted & set(analyze(m.group(0)))
-    ]
+    return frozenset(t for w in plain for t in w.tokens | w.translations)
+
+
+def _by_distance(found: list[tuple[int, str]], anchors: list[int]) -> list[tuple[str, int]]:
+    """Candidates (offset, text) with their distance to the nearest asked word, nearest first."""
+    ranked = [(c, min(min(abs(p - a), abs(p + len(c) - a)) for a in anchors)) for p, c in found]
+    return sorted(ranked, key=lambda cd: cd[1])
 
 
 def names(sentence: str, question: str = "") -> list[str]:
@@ -284,10 +300,8 @@ def names(sentence: str, question: str = "") -> list[str]:
     anchors = _anchors(sentence, question)
     if not anchors:
         return [c for _, c in found]
-    dist = {c: min(min(abs(p - a), abs(p + len(c) - a)) for a in anchors) for p, c in found}
-    ranked = sorted((c for _, c in found), key=lambda c: dist[c])
-    near = [c for c in ranked if dist[c] <= NAME_REACH]
-    return near or ranked[:1]
+    ranked = _by_distance(found, anchors)
+    return [c for c, d in ranked if d <= NAME_REACH] or [ranked[0][0]]
 
 
 _HOW_MANY_FOCUS = re.compile(
@@ -367,6 +381,15 @@ def places(sentence: str, question: str = "") -> list[str]:
     Known places (after "à/en/in" before bare mentions), domains and zones, and for a
     "which country" question, nationality adjectives.
     """
+    found = _place_spans(sentence, question)
+    anchors = _anchors(sentence, question) if question and len(found) > 1 else []
+    if not anchors:
+        return [c for _, c in found]
+    return [c for c, _ in _by_distance(found, anchors)]
+
+
+def _place_spans(sentence: str, question: str) -> list[tuple[int, str]]:
+    """Every place candidate of ``places`` with its offset, in the order found."""
     qf = fold(question)
     found: list[tuple[int, str]] = []
 
@@ -390,11 +413,7 @@ def places(sentence: str, question: str = "") -> list[str]:
         for m in re.finditer(r"[\w-]+", sentence):
             if fold(m.group(0)) in _DEMONYMS:
                 add(m.start(), m.group(0))
-    anchors = _anchors(sentence, question) if question and len(found) > 1 else []
-    if not anchors:
-        return [c for _, c in found]
-    dist = {c: min(min(abs(p - a), abs(p + len(c) - a)) for a in anchors) for p, c in found}
-    return sorted((c for _, c in found), key=lambda c: dist[c])
+    return found
 
 
 _ROLE = re.compile(
@@ -428,13 +447,11 @@ def roles(sentence: str, question: str = "") -> list[str]:
 
 def near_places(sentence: str, question: str) -> list[str]:
     """Places close to the words the question asks about (none when no word is close)."""
-    found = [(sentence.find(c), c) for c in places(sentence, question)]
     anchors = _anchors(sentence, question)
-    return [c for p, c in found if anchors and _distance(p, c, anchors) <= NAME_REACH]
-
-
-def _distance(pos: int, cand: str, anchors: list[int]) -> int:
-    return min(min(abs(pos - a), abs(pos + len(cand) - a)) for a in anchors)
+    if not anchors:
+        return []
+    ranked = _by_distance(_place_spans(sentence, question), anchors)
+    return [c for c, d in ranked if d <= NAME_REACH]
 
 
 def _nearest(found: list[tuple[int, str]], sentence: str, question: str) -> list[str]:
@@ -442,8 +459,7 @@ def _nearest(found: list[tuple[int, str]], sentence: str, question: str) -> list
     anchors = _anchors(sentence, question) if question and found else []
     if not anchors:
         return [c for _, c in found]
-    ranked = sorted(found, key=lambda pc: _distance(pc[0], pc[1], anchors))
-    return [c for p, c in ranked if _distance(p, c, anchors) <= NAME_REACH]
+    return [c for c, d in _by_distance(found, anchors) if d <= NAME_REACH]
 
 
 def candidates(qtype: str, sentence: str, question: str) -> list[str]:

@@ -94,7 +94,7 @@ def question_entities(question: str, qwords: Sequence[QueryWord]) -> list[set[st
 
     A multi-word name ("Donald Trump") is met by any of its words.
     """
-    by_word = {w.word: w.tokens | w.names for w in qwords}  # names translate; words need not
+    by_word = _name_tokens(qwords)
     out = []
     for m in ENTITY.finditer(question):
         if ATTRIBUTION.search(question[: m.start()]):
@@ -116,11 +116,9 @@ def question_entities(question: str, qwords: Sequence[QueryWord]) -> list[set[st
     return out
 
 
-def _name_tokens(word: str, qwords: Sequence[QueryWord]) -> set[str]:
-    for w in qwords:
-        if w.word == word.casefold():
-            return w.tokens | w.names
-    return set()
+def _name_tokens(qwords: Sequence[QueryWord]) -> dict[str, set[str]]:
+    """Question word -> the tokens that meet it as a name (names translate; words need not)."""
+    return {w.word: w.tokens | w.names for w in qwords}
 
 
 def _swapped(sentence: str, agent: set[str], others: Sequence[set[str]]) -> bool:
@@ -164,10 +162,11 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         qwords = query_words(question, lang, self.expand)
         required = question_entities(question, qwords)
+        by_name = _name_tokens(qwords)
         # "le dirigeant russe" meets "Putin" once the article has named him
         aliases = [role_aliases(ent) for ent in required]
         agent = question_agent(question)
-        agent_tokens = _name_tokens(agent, qwords) if agent else set()
+        agent_tokens = by_name.get(agent.casefold(), set()) if agent else set()
         others = [ent for ent in required if not ent & agent_tokens] if agent_tokens else []
         idf = {t: index.idf(t) for w in qwords for t in w.tokens | w.translations}
         seen: set[tuple[str, int]] = set()
@@ -250,7 +249,7 @@ class ExtractiveAnswerer:
             found = metadata_citation(field, question, context, texts)
             if found is not None:
                 c, value = found
-                return Draft(f"“{' '.join(c.quote.split())}” [1]", value, False, [c], 1.0, field)
+                return Draft(quoted(c.quote, 1), value, False, [c], 1.0, field)
         qtype, qwords, idf, scored = self.score(question, lang, context, texts, index)
         th = self.thresholds
         min_cov = th.min_coverage.get(lang, th.min_coverage.get("en", 0.5))
@@ -291,9 +290,14 @@ class ExtractiveAnswerer:
                     score=round(s.score, 4),
                 )
             )
-            parts.append(f"“{' '.join(quote.split())}” [{n}]")
+            parts.append(quoted(quote, n))
         short = short_answer(qtype, [s.found for s in chosen])
         return Draft(" ".join(parts), short, False, citations, total, qtype)
+
+
+def quoted(quote: str, n: int) -> str:
+    """How the answer states a cited sentence: quoted, whitespace folded, then its marker."""
+    return f"“{' '.join(quote.split())}” [{n}]"
 
 
 def continued_end(text: str, end: int, doc_sentences: Sequence[tuple[int, int]]) -> int:
@@ -328,7 +332,7 @@ def merge_drafts(parts: Sequence[str], drafts: Sequence[Draft], lang: str) -> Dr
                 continue
             numbers[key] = len(citations) + 1
             citations.append(c.model_copy(update={"n": numbers[key]}))
-            pieces.append(f"“{' '.join(c.quote.split())}” [{numbers[key]}]")
+            pieces.append(quoted(c.quote, numbers[key]))
         if d.short_answer and d.short_answer not in shorts:
             shorts.append(d.short_answer)
     answered = [d for d in drafts if not d.abstained]

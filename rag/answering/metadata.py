@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from rag.documents import find_date, find_outlet_and_authors
+from rag.documents import find_date, find_outlet_and_authors, line_spans
 from rag.lexical import fold
 from rag.schemas import Citation, Passage
 
@@ -87,12 +87,6 @@ def _locate(field: str, text: str, p: Passage) -> tuple[int, int, str] | None:
     for needle in needles:
         i = text.find(needle)
         if i >= 0:
-            start = text.rfind("\n", 0, i) + 1
-            end = text.find("\n", i)
-            end = len(text) if end < 0 else end
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
+            start, end = next((s, e) for s, e in line_spans(text) if s <= i < e)
             return start, end, value
     return None
