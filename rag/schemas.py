@@ -25,6 +25,7 @@ class Document(BaseModel):
     date: str | None = None
     outlet: str | None = None
     authors: list[str] = Field(default_factory=list)
+    photo_credit: str | None = None
     language: str = "fr"
     source: str = ""
     content_hash: str = ""
@@ -120,6 +121,7 @@ class SourceInfo(BaseModel):
     date: str | None = None
     outlet: str | None = None
     authors: list[str] = Field(default_factory=list)
+    photo_credit: str | None = None
     language: str = "fr"
     source: str = ""
     chunks: int = 0
