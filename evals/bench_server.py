@@ -11,6 +11,7 @@ p50/p95 latency and the server process's resident memory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import math
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +94,14 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None
     raise TimeoutError(f"`rag serve` not ready after {timeout}s")
 
 
-def run(n: int = 100, data_dir: Path | None = None, start_timeout: float = 180.0) -> dict[str, Any]:
+@contextlib.contextmanager
+def running_server(
+    data_dir: Path | None = None, start_timeout: float = 180.0, **env_extra: str
+) -> Iterator[tuple[str, int, float]]:
+    """`rag serve` in a subprocess over ``data_dir`` (a fresh store of the seeds when None):
+    yields its URL, its pid and the seconds it took to answer ``/healthz``."""
     with tempfile.TemporaryDirectory(prefix="rag-bench-server-") as tmp:
-        env = {**os.environ, "RAG_DATA_DIR": str(data_dir or Path(tmp) / "data")}
+        env = {**os.environ, "RAG_DATA_DIR": str(data_dir or Path(tmp) / "data"), **env_extra}
         env.pop("RAG_API_KEY", None)
         if data_dir is None:
             subprocess.run(
@@ -113,14 +120,18 @@ def run(n: int = 100, data_dir: Path | None = None, start_timeout: float = 180.0
             try:
                 t0 = time.perf_counter()
                 _wait_ready(url, proc, start_timeout)
-                ready_s = time.perf_counter() - t0
-                return _measure(url, proc.pid, n, ready_s)
+                yield url, proc.pid, time.perf_counter() - t0
             finally:
                 proc.terminate()
                 try:
                     proc.wait(15)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+
+
+def run(n: int = 100, data_dir: Path | None = None, start_timeout: float = 180.0) -> dict[str, Any]:
+    with running_server(data_dir, start_timeout) as (url, pid, ready_s):
+        return _measure(url, pid, n, ready_s)
 
 
 def _measure(url: str, pid: int, n: int, ready_s: float) -> dict[str, Any]:

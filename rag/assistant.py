@@ -6,6 +6,7 @@ retrieve, select context); only the answering step differs.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -15,17 +16,27 @@ from typing import TYPE_CHECKING, Any
 
 from rag.answering import NOT_FOUND, Answerer, Draft
 from rag.answering.rewrite import carry_over
-from rag.errors import DocumentNotFound, EmptyStore, InvalidQuestion
+from rag.errors import DocumentNotFound, EmptyStore
 from rag.ingest import Ingestor
 from rag.lexical import LexicalIndex
 from rag.retrieval import HybridRetriever, Retrieval, detect_question_language, select_context
 from rag.schemas import Answer, ChatTurn, Document, IngestSummary, Passage, SourceInfo
+from rag.validation import bounded_history, validate_question
 from vectorstore.base import VectorStore
 
 if TYPE_CHECKING:
     from rag.settings import Settings
 
 REFRESH_EVERY_S = 2.0
+GIVE_WAY_S = 0.1
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The committed corpus as asks see it: keyword index and document texts."""
+
+    index: LexicalIndex
+    texts: dict[str, str]
 
 
 @dataclass
@@ -67,98 +78,132 @@ class Assistant:
         self.rewriter = rewriter
         self.context_chars = context_chars
         self.max_question_chars = max_question_chars
-        self._lock = threading.RLock()
-        self._index: LexicalIndex | None = None
-        self._texts: dict[str, str] = {}
+        self._ingest_lock = threading.Lock()  # one ingest at a time
+        self._refresh_lock = threading.Lock()  # one snapshot rebuild at a time
+        self._snapshot: Snapshot | None = None
+        self._ingesting = False
         self._checked = 0.0
+        self._asking = 0  # asks in flight; an ingest gives way to them between its steps
+        self._count_lock = threading.Lock()
         retriever.lexical = self.lexical_index
+        ingestor.yield_to = self._give_way
 
     # --- corpus state -------------------------------------------------------
 
-    def lexical_index(self) -> LexicalIndex:
-        """The keyword index, reloaded or rebuilt when the store changed underneath."""
-        with self._lock:
-            now = time.monotonic()
-            if self._index is not None and now - self._checked < REFRESH_EVERY_S:
-                return self._index
-            self._checked = now
-            fp = self.ingestor.store_fingerprint()
-            if self._index is None or self._index.fingerprint != fp:
-                self._index = self.ingestor.refresh_lexical()
-                self._texts = {
-                    d.document.doc_id: d.document.text for d in self.store.list_documents()
-                }
-            return self._index
+    def snapshot(self) -> Snapshot:
+        """The committed corpus that asks read: replaced whole, never changed in place.
 
-    def _invalidate(self) -> None:
-        with self._lock:
-            self._index = None
-            self._checked = 0.0
+        An ingest in this process swaps in a new snapshot when it commits; asks meanwhile
+        keep reading the current one and never wait for it. A change made by another
+        process is noticed by a fingerprint check at most every ``REFRESH_EVERY_S``; the
+        check is skipped while this process ingests, and asks arriving during a rebuild
+        are served the current snapshot.
+        """
+        snap = self._snapshot
+        if snap is not None and (
+            self._ingesting or time.monotonic() - self._checked < REFRESH_EVERY_S
+        ):
+            return snap
+        if not self._refresh_lock.acquire(blocking=snap is None):
+            assert snap is not None
+            return snap
+        try:
+            snap = self._snapshot
+            if snap is not None and self._ingesting:
+                return snap
+            self._checked = time.monotonic()
+            if snap is None or snap.index.fingerprint != self.ingestor.store_fingerprint():
+                snap = self._snapshot = self._load_snapshot()
+            return snap
+        finally:
+            self._refresh_lock.release()
+
+    @contextlib.contextmanager
+    def _in_flight(self) -> Iterator[None]:
+        with self._count_lock:
+            self._asking += 1
+        try:
+            yield
+        finally:
+            with self._count_lock:
+                self._asking -= 1
+
+    def _give_way(self) -> None:
+        """Called by an ingest between its steps: wait while asks are in flight (at most
+        ``GIVE_WAY_S``, so a steady stream of asks slows an ingest but never stops it)."""
+        deadline = time.monotonic() + GIVE_WAY_S
+        while self._asking and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def lexical_index(self) -> LexicalIndex:
+        """The keyword index of the current snapshot."""
+        return self.snapshot().index
+
+    def _load_snapshot(self, index: LexicalIndex | None = None) -> Snapshot:
+        index = index or self.ingestor.refresh_lexical()
+        texts = {d.document.doc_id: d.document.text for d in self.store.list_documents()}
+        return Snapshot(index, texts)
 
     # --- asking -------------------------------------------------------------
 
     def validate(self, question: str) -> str:
-        q = (question or "").strip()
-        if not q:
-            raise InvalidQuestion("the question is empty")
-        if len(q) > self.max_question_chars:
-            raise InvalidQuestion(
-                f"the question is {len(q)} characters long; the limit is {self.max_question_chars}"
-            )
-        return q
+        return validate_question(question, self.max_question_chars)
 
     def prepare(
         self, question: str, history: Sequence[ChatTurn] | None = None, top_k: int | None = None
     ) -> Prepared:
         t0 = time.perf_counter()
         q = self.validate(question)
-        index = self.lexical_index()
-        if not index.chunks:
+        history = bounded_history(history)
+        snap = self.snapshot()
+        if not snap.index.chunks:
             raise EmptyStore("the store is empty: run `rag ingest` first")
         standalone = None
         if history:
             standalone = (
                 self.rewriter.rewrite(q, history) if self.rewriter else None
             ) or carry_over(q, history)
-        retrieval = self.retriever.retrieve(standalone or q, top_k)
+        retrieval = self.retriever.retrieve(standalone or q, top_k, snap.index)
         retrieval.language = detect_question_language(q)
         context = select_context(retrieval.passages, self.context_chars)
-        return Prepared(q, standalone, retrieval, context, self._texts, index, t0)
+        return Prepared(q, standalone, retrieval, context, snap.texts, snap.index, t0)
 
     def ask(
         self, question: str, history: Sequence[ChatTurn] | None = None, top_k: int | None = None
     ) -> Answer:
-        p = self.prepare(question, history, top_k)
-        t = time.perf_counter()
-        draft = self.answerer.answer(
-            p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
-        )
-        return self._finish(p, draft, t)
+        with self._in_flight():
+            p = self.prepare(question, history, top_k)
+            t = time.perf_counter()
+            draft = self.answerer.answer(
+                p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
+            )
+            return self._finish(p, draft, t)
 
     def ask_stream(
         self, question: str, history: Sequence[ChatTurn] | None = None, top_k: int | None = None
     ) -> Iterator[str | Answer]:
         """Text deltas, then the final verified ``Answer``."""
-        p = self.prepare(question, history, top_k)
-        t = time.perf_counter()
-        stream = getattr(self.answerer, "stream", None)
-        if stream is None:
-            draft = self.answerer.answer(
+        with self._in_flight():
+            p = self.prepare(question, history, top_k)
+            t = time.perf_counter()
+            stream = getattr(self.answerer, "stream", None)
+            if stream is None:
+                draft = self.answerer.answer(
+                    p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
+                )
+                yield from _pieces(draft.answer)
+                yield self._finish(p, draft, t)
+                return
+            draft_out: Draft | None = None
+            for item in stream(
                 p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
-            )
-            yield from _pieces(draft.answer)
-            yield self._finish(p, draft, t)
-            return
-        draft_out: Draft | None = None
-        for item in stream(
-            p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
-        ):
-            if isinstance(item, str):
-                yield item
-            else:
-                draft_out = item
-        assert draft_out is not None, "a streaming answerer must end with its Draft"
-        yield self._finish(p, draft_out, t)
+            ):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    draft_out = item
+            assert draft_out is not None, "a streaming answerer must end with its Draft"
+            yield self._finish(p, draft_out, t)
 
     def _finish(self, p: Prepared, draft: Draft, t_answer: float) -> Answer:
         timings = dict(p.retrieval.timings_ms)
@@ -192,11 +237,23 @@ class Assistant:
         progress: bool = False,
         on_file: Callable[[str, str], None] | None = None,
     ) -> IngestSummary:
-        with self._lock:
+        """Sync ``paths`` into the store; asks keep answering from the current snapshot until
+        this ingest commits, then see the new articles (one ingest at a time)."""
+        with self._ingest_lock:
+            self._ingesting = True
             try:
-                return self.ingestor.sync(paths, progress=progress, on_file=on_file)
+                summary = self.ingestor.sync(paths, progress=progress, on_file=on_file)
             finally:
-                self._invalidate()
+                self._ingesting = False
+                self._checked = 0.0  # a failed ingest: the next ask checks the store
+            with self._refresh_lock:
+                self._snapshot = self._load_snapshot()
+                self._checked = time.monotonic()
+            return summary
+
+    def health(self) -> dict[str, int]:
+        """Articles and chunks in the store, read from it now (``StoreUnavailable`` if down)."""
+        return {"documents": len(self.store.document_hashes()), "chunks": self.store.count()}
 
     def sources(self) -> list[SourceInfo]:
         counts = self.store.chunk_counts()
@@ -219,6 +276,7 @@ def source_info(d: Document, chunks: int) -> SourceInfo:
         date=d.date,
         outlet=d.outlet,
         authors=d.authors,
+        photo_credit=d.photo_credit,
         language=d.language,
         source=d.source,
         chunks=chunks,

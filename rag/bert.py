@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+_THREADS = threading.Lock()
 
 
 class BertEncoder:
@@ -26,6 +29,7 @@ class BertEncoder:
         import torch
 
         self.torch = torch
+        self.threads = torch.get_num_threads()
         self.w = weights
         self.layers = int(config["num_hidden_layers"])
         self.heads = int(config["num_attention_heads"])
@@ -83,16 +87,25 @@ class BertEncoder:
         """
         if len(texts) != 1:
             return self._encode(texts)
-        before = self.torch.get_num_threads()
-        self.torch.set_num_threads(1)
-        try:
-            return self._encode(texts)
-        finally:
-            self.torch.set_num_threads(before)
+        # torch's thread count is process-wide: concurrent queries take turns at changing it,
+        # and it goes back to the count the process started with, never to another
+        # query's 1
+        with _THREADS:
+            self.torch.set_num_threads(1)
+            try:
+                return self._encode(texts)
+            finally:
+                self.torch.set_num_threads(self.threads)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         torch, F = self.torch, self.torch.nn.functional
-        enc = self.tokenizer.encode_batch(list(texts))
+        # one text: encode() runs on this thread; encode_batch() queues on the tokenizers
+        # library's shared thread pool, behind an ingest's batch of thousands (seconds)
+        enc = (
+            [self.tokenizer.encode(texts[0])]
+            if len(texts) == 1
+            else self.tokenizer.encode_batch(list(texts))
+        )
         ids = torch.tensor([e.ids for e in enc])
         mask = torch.tensor([e.attention_mask for e in enc])
         types = torch.tensor([e.type_ids for e in enc])

@@ -205,7 +205,7 @@ def eval_cmd(
 
 @app.command()
 def bench(
-    kind: Annotated[str, typer.Argument(help="ingest | ask | cold | all")] = "all",
+    kind: Annotated[str, typer.Argument(help="ingest | ask | cold | upload | all")] = "all",
     out: Annotated[Path | None, typer.Option("--json", help="Write figures as JSON")] = None,
     docs: Annotated[
         int, typer.Option("--docs", help="Synthetic corpus size for the ingest bench")
@@ -225,11 +225,22 @@ def bench(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 7860)")] = None,
+    allow_unauthenticated: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unauthenticated",
+            help="Listen on a non-loopback address without RAG_API_KEY (trusted networks only)",
+        ),
+    ] = False,
 ) -> None:
-    """Start the web chat (/) and the Q&A API (/api, /v1, /mcp) on one server."""
+    """Start the web chat (/) and the Q&A API (/api, /v1, /mcp) on one server.
+
+    It answers only on loopback unless told otherwise; another address needs RAG_API_KEY
+    (or --allow-unauthenticated) and its host names in RAG_ALLOWED_HOSTS.
+    """
     from rag.server import serve as run_server
 
-    run_server(_settings(), host, port)
+    run_server(_settings(), host, port, allow_unauthenticated)
 
 
 @app.command()

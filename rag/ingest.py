@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 # run loses at most one group of embedding work. Within a group, chunks are batched by
 # their word-piece count, so a batch pads to almost nothing (512 was 4-8 % slower).
 EMBED_GROUP = 2048
+# Chunks per store write. The embedded Chroma holds the interpreter while it writes (~1 ms
+# a chunk), so writes go in small steps and give way to asks in between (``yield_to``).
+WRITE_BATCH = 64
 
 
 @dataclass
@@ -52,6 +55,9 @@ class Ingestor:
         self.store = store
         self.lexical_path = lexical_path
         self.params = params or ChunkParams()
+        # called between embedding batches and store writes: a server makes the ingest wait
+        # there while asks are in flight, so an upload never slows an answer much
+        self.yield_to: Callable[[], None] = lambda: None
 
     # --- public -------------------------------------------------------------
 
@@ -67,7 +73,7 @@ class Ingestor:
             if not p.exists():
                 raise IngestError(f"no such file or directory: {p}")
         summary = IngestSummary()
-        self._remove_orphans()
+        self.remove_orphans()
         existing = {d.document.doc_id: d for d in self.store.list_documents()}
         pending: list[tuple[Document, str, list[Chunk]]] = []
         seen_sources: dict[str, set[str]] = {}
@@ -142,7 +148,12 @@ class Ingestor:
             idx = LexicalIndex.load(self.lexical_path)
             if idx is not None and idx.fingerprint == fp:
                 return idx
-        chunks = sorted(self.store.all_chunks(), key=lambda c: (c.doc_id, c.n))
+        # only chunks whose document record is written: an ingest killed part way (or one
+        # running in another process) leaves chunks that are not yet, or never, an article
+        known = {doc_id for doc_id, _ in self.store.document_hashes()}
+        chunks = sorted(
+            (c for c in self.store.all_chunks() if c.doc_id in known), key=lambda c: (c.doc_id, c.n)
+        )
         idx = LexicalIndex(chunks, fp)
         idx.save(self.lexical_path)
         return idx
@@ -152,7 +163,8 @@ class Ingestor:
 
     # --- steps --------------------------------------------------------------
 
-    def _remove_orphans(self) -> None:
+    def remove_orphans(self) -> None:
+        """Delete chunks that no document record owns (left by an ingest killed part way)."""
         known = {doc_id for doc_id, _ in self.store.document_hashes()}
         orphans = {doc for doc in self.store.chunk_ids().values() if doc not in known}
         for doc_id in sorted(orphans):
@@ -194,9 +206,14 @@ class Ingestor:
         step = max(1, self.embedder.batch_size)
         parts = []
         for i in range(0, len(texts), step):
+            self.yield_to()
             parts.append(self.embedder.embed(texts[i : i + step]))
             bar.update(len(parts[-1]))
-        self.store.upsert_chunks(chunks, np.concatenate(parts))
+        vectors = np.concatenate(parts)
+        for i in range(0, len(chunks), WRITE_BATCH):
+            self.yield_to()
+            self.store.upsert_chunks(chunks[i : i + WRITE_BATCH], vectors[i : i + WRITE_BATCH])
+        self.yield_to()
         self.store.put_documents([StoredDocument(document=d, folder=f) for d, f, _ in group])
 
     @staticmethod

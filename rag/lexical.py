@@ -171,6 +171,7 @@ class LexicalIndex:
         # bm25s sets its own logger to DEBUG: "Building index from tokens" on every ingest
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.chunks = chunks
+        self.by_id = {c.chunk_id: c for c in chunks}
         self.fingerprint = fingerprint
         if bm25 is None:
             bm25 = bm25s.BM25(k1=1.2, b=0.75)

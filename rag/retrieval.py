@@ -67,15 +67,23 @@ class HybridRetriever:
         self.lexical = lexical  # a provider, so an ingest elsewhere is picked up
         self.params = params or RetrievalParams()
 
-    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+    def retrieve(
+        self, question: str, top_k: int | None = None, index: LexicalIndex | None = None
+    ) -> Retrieval:
         """The top passages for the question; for one that asks several things, the best
-        passages of each part in turn, so every part has evidence in the context."""
+        passages of each part in turn, so every part has evidence in the context.
+
+        ``index`` is the committed corpus to answer from (the provider's when not given):
+        a dense hit on a chunk it does not hold (an ingest under way, an orphan left by a
+        killed one) is dropped, and every passage is the index's copy of its chunk.
+        """
         from rag.answering.entities import split_question
 
+        index = index or self.lexical()
         parts = split_question(question)
         if len(parts) == 1:
-            return self._retrieve(question, top_k)
-        runs = [self._retrieve(part, top_k) for part in parts]
+            return self._retrieve(question, top_k, index)
+        runs = [self._retrieve(part, top_k, index) for part in parts]
         merged: dict[str, Passage] = {}
         for rank in range(max(len(r.passages) for r in runs)):
             for r in runs:
@@ -90,7 +98,7 @@ class HybridRetriever:
                 timings[key] = round(timings.get(key, 0.0) + ms, 2)
         return Retrieval(question, detect_question_language(question), passages, timings)
 
-    def _retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+    def _retrieve(self, question: str, top_k: int | None, index: LexicalIndex) -> Retrieval:
         p = self.params
         k = top_k or p.top_k
         lang = detect_question_language(question)
@@ -102,11 +110,15 @@ class HybridRetriever:
             vec = self.embedder.embed_query(question)
             timings["embed"] = _ms(t)
             t = time.perf_counter()
-            dense = self.store.query(vec, p.candidates)
+            dense = [
+                (index.by_id[chunk.chunk_id], score)
+                for chunk, score in self.store.query(vec, p.candidates)
+                if chunk.chunk_id in index.by_id
+            ]
             timings["dense"] = _ms(t)
         if p.mode in ("hybrid", "keyword"):
             t = time.perf_counter()
-            keyword = self.lexical().search(analyze_query(question, lang, p.expand), p.candidates)
+            keyword = index.search(analyze_query(question, lang, p.expand), p.candidates)
             timings["keyword"] = _ms(t)
         t = time.perf_counter()
         passages = self._fuse(dense, keyword, lang)[:k]

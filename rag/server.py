@@ -15,14 +15,13 @@ import hmac
 import json
 import logging
 import os
-import re
+import sys
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from itertools import chain
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, File, Request, Security, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -32,11 +31,30 @@ from fastapi.security import HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 from sse_starlette import EventSourceResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from rag.documents import SUPPORTED
-from rag.errors import RagError
-from rag.schemas import Answer, ChatTurn, Document, IngestSummary, SourceInfo
+from rag.errors import ConfigError, RagError
+from rag.schemas import Answer, ChatTurn, Document, SourceInfo
+from rag.security import (
+    JSON_BODY_BYTES,
+    LOOPBACK_HOSTS,
+    MULTIPART_SLACK,
+    BearerAuth,
+    BodyCap,
+    LoginThrottle,
+    OriginCheck,
+    allowed_hosts,
+    error_body,
+)
+from rag.uploads import Inbox, UploadResult
+from rag.validation import (
+    MAX_HISTORY_CHARS,
+    MAX_HISTORY_TURNS,
+    MAX_TURN_CHARS,
+    bounded_history,
+    check_history,
+    validate_question,
+)
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant
@@ -44,40 +62,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000  # the API's cap; the assistant applies its own configured limit too
-MAX_HISTORY_TURNS = 50
 MODEL_ID = "rag"
-PROTECTED = ("/api", "/v1", "/mcp")
+SWITCH_INTERVAL_S = 0.0005
+MAX_TOP_K = 50
 
 
 # --- errors -------------------------------------------------------------------------
 
 
-class UnsupportedFile(RagError):
-    """An uploaded file's type cannot be ingested."""
-
-    http_status = 415
-
-
-class FileTooLarge(RagError):
-    """An uploaded file is over the size limit."""
-
-    http_status = 413
-
-
-class NothingIngested(RagError):
-    """Every uploaded file was readable by name but not by content (empty, binary...)."""
-
-    http_status = 422
-
-
 def _error_body(path: str, status: int, message: str, param: str | None = None) -> dict[str, Any]:
-    if path == "/v1" or path.startswith("/v1/"):
-        kind = "invalid_request_error" if status < 500 else "server_error"
-        if status == 401:
-            kind = "authentication_error"
-        return {"error": {"message": message, "type": kind, "param": param, "code": None}}
-    return {"detail": message}
+    body = error_body(path, status, message)
+    if "error" in body:
+        body["error"]["param"] = param
+    return body
 
 
 def _error(request: Request, status: int, message: str, **kw: Any) -> JSONResponse:
@@ -102,27 +99,20 @@ def readable(errors: Iterable[Any]) -> tuple[str, str | None]:
 # --- request models -------------------------------------------------------------------
 
 
-def check_question(value: str) -> str:
-    q = value.strip()
-    if not q:
-        raise ValueError("the question is empty")
-    if len(q) > MAX_QUESTION_CHARS:
-        raise ValueError(
-            f"the question is {len(q)} characters long; the limit is {MAX_QUESTION_CHARS}"
-        )
-    return q
-
-
-Question = Annotated[str, AfterValidator(check_question)]
+Question = Annotated[str, AfterValidator(validate_question)]
+TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="passages to retrieve")]
 
 
 class AskRequest(BaseModel):
     question: Question = Field(description="English or French, at most 2000 characters")
-    top_k: int | None = Field(default=None, ge=1, le=50, description="passages to retrieve")
-    history: list[ChatTurn] = Field(
+    top_k: TopK | None = None
+    history: Annotated[list[ChatTurn], AfterValidator(check_history)] = Field(
         default_factory=list,
-        max_length=MAX_HISTORY_TURNS,
-        description="earlier turns, oldest first; a follow-up is answered in their context",
+        description=(
+            f"earlier turns, oldest first; a follow-up is answered in their context. At most "
+            f"{MAX_HISTORY_TURNS} turns, {MAX_TURN_CHARS} characters each, "
+            f"{MAX_HISTORY_CHARS} in all"
+        ),
     )
 
 
@@ -142,7 +132,7 @@ class ChatCompletionRequest(BaseModel):
     model: str = MODEL_ID
     messages: list[OpenAIMessage] = Field(min_length=1)
     stream: bool = False
-    top_k: int | None = Field(default=None, ge=1, le=50)
+    top_k: TopK | None = None
 
     @field_validator("messages")
     @classmethod
@@ -150,179 +140,19 @@ class ChatCompletionRequest(BaseModel):
         users = [m for m in messages if m.role == "user"]
         if not users:
             raise ValueError("no user message: the last user message is the question")
-        check_question(users[-1].text())
+        validate_question(users[-1].text())
         return messages
 
     def question_and_history(self) -> tuple[str, list[ChatTurn]]:
-        """The last user message is the question; user and assistant turns before it, history."""
+        """The last user message is the question; user and assistant turns before it, history
+        (the newest turns that fit the limits: chat clients send the whole conversation)."""
         last = max(i for i, m in enumerate(self.messages) if m.role == "user")
         history = [
             ChatTurn(role=m.role, content=m.text())  # type: ignore[arg-type]
             for m in self.messages[:last]
             if m.role in ("user", "assistant") and m.text().strip()
         ]
-        return self.messages[last].text().strip(), history[-MAX_HISTORY_TURNS:]
-
-
-class FileResult(BaseModel):
-    filename: str
-    status: str
-    doc_id: str | None = None
-
-
-class UploadResult(IngestSummary):
-    files: list[FileResult] = Field(default_factory=list)
-
-
-# --- uploads --------------------------------------------------------------------------
-
-
-class Inbox:
-    """Uploaded files: checked, kept under ``<data_dir>/uploads/``, then ingested by path.
-
-    A batch is all or nothing at the door: if any file has an unsupported type or is too
-    large, no file is kept and the store is untouched. Ingesting files by path (not the
-    folder) means an upload never removes anything else.
-    """
-
-    def __init__(self, assistant: Assistant, folder: Path, max_mb: float) -> None:
-        self.assistant = assistant
-        self.folder = folder
-        self.max_mb = max_mb
-        self.max_bytes = int(max_mb * 1024 * 1024)
-        self._lock = threading.Lock()
-
-    def accept(
-        self,
-        files: Sequence[tuple[str, IO[bytes]]],
-        on_file: Callable[[str, str], None] | None = None,
-    ) -> UploadResult:
-        if not files:
-            raise UnsupportedFile("no file was uploaded")
-        names = self._names([n for n, _ in files])
-        with self._lock:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            staged: list[Path] = []
-            try:
-                for (original, stream), name in zip(files, names, strict=True):
-                    staged.append(self._stage(original, stream, name))
-            except RagError:
-                for p in staged:
-                    p.unlink(missing_ok=True)
-                raise
-            final: list[Path] = []
-            previous: dict[Path, Path] = {}
-            for tmp, name in zip(staged, names, strict=True):
-                target = self.folder / name
-                if target.exists():  # kept until the new version is known to be readable
-                    previous[target] = self.folder / f".previous-{uuid.uuid4().hex}-{name}"
-                    os.replace(target, previous[target])
-                os.replace(tmp, target)
-                final.append(target)
-            try:
-                return self._ingest(final, [n for n, _ in files], on_file)
-            finally:
-                for target, backup in previous.items():
-                    if target.exists():
-                        backup.unlink(missing_ok=True)
-                    else:
-                        os.replace(backup, target)
-
-    def _names(self, originals: list[str]) -> list[str]:
-        names: list[str] = []
-        for original in originals:
-            base = Path(original or "").name
-            suffix = Path(base).suffix.lower()
-            if suffix not in SUPPORTED:
-                raise UnsupportedFile(
-                    f"{base or 'unnamed file'}: unsupported file type {suffix or '(none)'}; "
-                    f"supported: {', '.join(sorted(SUPPORTED))}"
-                )
-            stem = re.sub(r"[^\w.-]+", "_", Path(base).stem).strip("._-") or "document"
-            name, n = f"{stem}{suffix}", 2
-            while name in names:
-                name, n = f"{stem}-{n}{suffix}", n + 1
-            names.append(name)
-        return names
-
-    def _stage(self, original: str, stream: IO[bytes], name: str) -> Path:
-        tmp = self.folder / f".incoming-{uuid.uuid4().hex}-{name}"
-        size = 0
-        with tmp.open("wb") as out:
-            while block := stream.read(1 << 20):
-                size += len(block)
-                if size > self.max_bytes:
-                    out.close()
-                    tmp.unlink(missing_ok=True)
-                    raise FileTooLarge(
-                        f"{Path(original).name}: larger than the {self.max_mb:g} MB upload limit"
-                    )
-                out.write(block)
-        return tmp
-
-    def _ingest(
-        self,
-        paths: list[Path],
-        originals: list[str],
-        on_file: Callable[[str, str], None] | None,
-    ) -> UploadResult:
-        statuses: dict[str, str] = {}
-        shown = {str(p.resolve()): name for p, name in zip(paths, originals, strict=True)}
-
-        def note(path: str, status: str) -> None:
-            key = str(Path(path).resolve())
-            statuses[key] = status
-            if on_file is not None:
-                on_file(shown.get(key, path), status)
-
-        summary = self.assistant.ingest(paths, on_file=note)
-        doc_ids = {s.source: s.doc_id for s in self.assistant.sources()}
-        results = []
-        for path, original in zip(paths, originals, strict=True):
-            key = str(path.resolve())
-            status = statuses.get(key, "skipped")
-            if status.startswith("skipped"):
-                path.unlink(missing_ok=True)
-            results.append(FileResult(filename=original, status=status, doc_id=doc_ids.get(key)))
-        if all(r.status.startswith("skipped") for r in results):
-            raise NothingIngested(
-                "nothing was added: " + "; ".join(f"{r.filename}: {r.status}" for r in results)
-            )
-        return UploadResult(**summary.model_dump(), files=results)
-
-
-# --- authentication -------------------------------------------------------------------
-
-
-class BearerAuth:
-    """Requires ``Authorization: Bearer <api_key>`` on /api, /v1 and /mcp (pure ASGI, so it
-    runs before body parsing and covers the mounted MCP app too)."""
-
-    def __init__(self, app: ASGIApp, api_key: str | None) -> None:
-        self.app = app
-        self.key = api_key.encode() if api_key else None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.key is None or scope["type"] != "http" or not _protected(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        preflight = scope["method"] == "OPTIONS" and b"access-control-request-method" in headers
-        scheme, _, token = headers.get(b"authorization", b"").partition(b" ")
-        if preflight or (
-            scheme.lower() == b"bearer" and hmac.compare_digest(token.strip(), self.key)
-        ):
-            await self.app(scope, receive, send)
-            return
-        message = "missing or wrong API key: send the header 'Authorization: Bearer <RAG_API_KEY>'"
-        response = JSONResponse(
-            _error_body(scope["path"], 401, message), 401, headers={"WWW-Authenticate": "Bearer"}
-        )
-        await response(scope, receive, send)
-
-
-def _protected(path: str) -> bool:
-    return any(path == p or path.startswith(p + "/") for p in PROTECTED)
+        return self.messages[last].text().strip(), bounded_history(history)
 
 
 # --- OpenAI-compatible shapes ---------------------------------------------------------
@@ -406,14 +236,14 @@ def started(stream: Iterator[str | Answer]) -> Iterator[str | Answer]:
 # --- MCP ------------------------------------------------------------------------------
 
 
-def build_mcp(assistant: Assistant) -> Any:
+def build_mcp(assistant: Assistant, host: str) -> Any:
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
     server = MCPServer(
         "rag",
         instructions=(
-            "Answers questions about a set of French news articles. Every statement of an "
+            "Answers questions about a set of news articles. Every statement of an "
             "answer is a quoted sentence of an article followed by [n]; `citations` give the "
             "source and the exact quote; `abstained` is true when the articles do not answer."
         ),
@@ -421,7 +251,7 @@ def build_mcp(assistant: Assistant) -> Any:
     )
 
     @server.tool()
-    def ask(question: str, top_k: int | None = None) -> dict[str, Any]:
+    def ask(question: str, top_k: TopK | None = None) -> dict[str, Any]:
         """Answer a question (English or French) from the news articles, with cited quotes."""
         try:
             return assistant.ask(question, top_k=top_k).model_dump(mode="json")
@@ -431,7 +261,10 @@ def build_mcp(assistant: Assistant) -> Any:
     @server.tool()
     def sources() -> list[dict[str, Any]]:
         """The articles that can be asked about: id, title, outlet, date, language."""
-        return [s.model_dump(mode="json") for s in assistant.sources()]
+        try:
+            return [s.model_dump(mode="json") for s in assistant.sources()]
+        except RagError as e:
+            raise ToolError(str(e)) from e
 
     return server
 
@@ -445,7 +278,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
 
     from ui.app import CSS, THEME, build_ui
 
-    mcp = build_mcp(assistant)
+    mcp = build_mcp(assistant, settings.host)
     mcp_app = mcp.streamable_http_app(streamable_http_path="/mcp", host=settings.host)
 
     @contextlib.asynccontextmanager
@@ -465,9 +298,13 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(openai_router(assistant), prefix="/v1", dependencies=secured)
     app.router.routes.extend(mcp_app.routes)  # exactly /mcp, ahead of the UI mounted at /
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, Any]:
-        return {"status": "ok", "documents": len(assistant.sources())}
+    @app.get("/healthz", tags=["health"], response_model=None)
+    def healthz() -> dict[str, Any] | JSONResponse:
+        """200 with the article count when the store answers; 503 with the reason otherwise."""
+        try:
+            return {"status": "ok", **assistant.health()}
+        except RagError as e:
+            return JSONResponse({"status": "unavailable", "reason": str(e)}, e.http_status)
 
     @app.exception_handler(RagError)
     async def _rag_error(request: Request, e: RagError) -> JSONResponse:
@@ -482,7 +319,16 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     async def _http(request: Request, e: StarletteHTTPException) -> JSONResponse:
         return _error(request, e.status_code, str(e.detail))
 
+    # outermost last: host, then origin, then body size, then logins and keys
     app.add_middleware(BearerAuth, api_key=settings.api_key)
+    app.add_middleware(LoginThrottle)
+    app.add_middleware(BodyCap, upload_bytes=inbox.max_bytes)
+    app.add_middleware(OriginCheck, allowed_origins=settings.allowed_origins)
+    app.add_middleware(
+        TrustedHostMiddleware,
+        allowed_hosts=allowed_hosts(settings.host, settings.allowed_hosts),
+        www_redirect=False,
+    )
     blocks = build_ui(assistant, inbox=inbox)
     return gr.mount_gradio_app(
         app,
@@ -495,7 +341,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
         footer_links=["api"],
         run_history=False,
         ssr_mode=False,
-        max_file_size=f"{int(settings.max_upload_mb * 1024 * 1024)}b",
+        max_file_size=f"{inbox.max_bytes}b",
     )
 
 
@@ -510,12 +356,12 @@ def _ui_login(api_key: str | None) -> Callable[[str, str], bool] | None:
 def api_router(assistant: Assistant, inbox: Inbox) -> APIRouter:
     r = APIRouter(tags=["api"])
 
-    @r.post("/ask", response_model=Answer)
+    @r.post("/ask", response_model=Answer, max_body_size=JSON_BODY_BYTES)
     def ask(req: AskRequest) -> Answer:
         """Answer a question; every statement is a quoted, cited sentence of an article."""
         return assistant.ask(req.question, req.history, req.top_k)
 
-    @r.post("/ask/stream", response_class=EventSourceResponse)
+    @r.post("/ask/stream", response_class=EventSourceResponse, max_body_size=JSON_BODY_BYTES)
     def ask_stream(req: AskRequest) -> EventSourceResponse:
         """Server-sent events: `delta` ({"text"}) as the answer grows, then `answer`."""
         items = started(assistant.ask_stream(req.question, req.history, req.top_k))
@@ -531,9 +377,16 @@ def api_router(assistant: Assistant, inbox: Inbox) -> APIRouter:
         """One article: metadata and original text (citation offsets point into `text`)."""
         return assistant.document(doc_id)
 
-    @r.post("/documents", response_model=UploadResult)
+    @r.post(
+        "/documents",
+        response_model=UploadResult,
+        max_body_size=inbox.max_bytes + MULTIPART_SLACK,
+    )
     async def upload(files: list[UploadFile] = File(...)) -> UploadResult:  # noqa: B008
-        """Add articles (.txt .md .markdown .html .htm .pdf); answerable as soon as this returns."""
+        """Add articles (.txt .md .markdown .html .htm .pdf); answerable as soon as this returns.
+
+        The whole request may hold at most `RAG_MAX_UPLOAD_MB`; a larger one is refused (413)
+        before its body is read, or as soon as a streamed body passes the limit."""
         items = [(f.filename or "", f.file) for f in files]
         return await run_in_threadpool(inbox.accept, items)
 
@@ -550,7 +403,7 @@ def openai_router(assistant: Assistant) -> APIRouter:
             "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "rag"}],
         }
 
-    @r.post("/chat/completions", response_model=None)
+    @r.post("/chat/completions", response_model=None, max_body_size=JSON_BODY_BYTES)
     def chat_completions(req: ChatCompletionRequest) -> dict[str, Any] | StreamingResponse:
         """OpenAI's chat completions; `citations` (and `abstained`) ride along as extra fields."""
         question, history = req.question_and_history()
@@ -566,7 +419,27 @@ def openai_router(assistant: Assistant) -> APIRouter:
     return r
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+def check_exposure(settings: Settings, allow_unauthenticated: bool) -> None:
+    """Refuse to listen beyond loopback without ``RAG_API_KEY`` unless told to."""
+    loopback = settings.host.strip("[]") in {h.strip("[]") for h in LOOPBACK_HOSTS} | {"::1"}
+    if loopback or settings.api_key or allow_unauthenticated:
+        if not loopback and not settings.api_key:
+            log.warning("listening on %s without RAG_API_KEY: anyone who reaches it can use it",
+                        settings.host)  # fmt: skip
+        return
+    raise ConfigError(
+        f"refusing to listen on {settings.host} without RAG_API_KEY: anyone who can reach this "
+        "address could read and change the articles. Set RAG_API_KEY, or pass "
+        "--allow-unauthenticated if the network is trusted."
+    )
+
+
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    allow_unauthenticated: bool = False,
+) -> None:
     """Build the assistant and run the server until interrupted (binds 127.0.0.1 by default)."""
     import uvicorn
 
@@ -576,13 +449,19 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     settings = settings.model_copy(
         update={"host": host or settings.host, "port": port or settings.port}
     )
+    check_exposure(settings, allow_unauthenticated)
+    # An ask runs a hundred small torch ops, each taking the GIL back; while an upload's
+    # ingest runs Python code, each wait lasts up to the switch interval (5 ms by default)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    # Gradio keeps the chat's uploads in its temporary folder until they are ingested
+    os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio-uploads").resolve()))
     assistant = build_assistant(settings)
+    assistant.ingestor.remove_orphans()  # chunks left by an ingest killed part way
+    warm = getattr(assistant.ingestor.embedder, "warm", None)
+    if warm is not None:  # the ingest model loads now, not during the first upload's asks
+        threading.Thread(target=warm, name="warm-embedder", daemon=True).start()
     if not assistant.lexical_index().chunks:  # also loads the keyword index before the first ask
         log.warning("the store is empty: run `rag ingest` or upload articles in the UI")
-    if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
-        log.warning(
-            "listening on %s without RAG_API_KEY: anyone who can reach it can use it", settings.host
-        )
     app = create_app(assistant, settings)
     logging.getLogger(__name__).setLevel(logging.INFO)
     log.info("web chat on http://%s:%s/ (API docs /docs, MCP /mcp)", settings.host, settings.port)

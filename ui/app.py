@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -72,7 +73,7 @@ CSS = """
 
 
 class Inbox(Protocol):
-    """Where uploaded files go to be checked, kept and ingested (``rag.server.Inbox``)."""
+    """Where uploaded files go to be checked, kept and ingested (``rag.uploads.Inbox``)."""
 
     max_mb: float
 
@@ -89,6 +90,7 @@ class ChatView:
     def __init__(self, assistant: Assistant, inbox: Inbox | None) -> None:
         self.assistant = assistant
         self.inbox = inbox
+        self.blocks: gr.Blocks | None = None  # set by build_ui: its upload_file_set is the truth
 
     def ask(self, question: str, turns: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
         """Stream the answer into the chat, then show its sources and trace."""
@@ -151,7 +153,10 @@ class ChatView:
         return docs
 
     def articles(self) -> str:
-        return render.articles_html(self.assistant.sources())
+        try:
+            return render.articles_html(self.assistant.sources())
+        except RagError as e:  # the store is down: say so where the list would be
+            return render.error_html(str(e))
 
     def upload(
         self,
@@ -163,22 +168,60 @@ class ChatView:
             raise gr.Error("Uploads are not enabled on this server.")
         if not paths:
             raise gr.Error("Choose one or more files first.")
-        progress(0.05, desc="Checking and saving files")
-        done: list[str] = []
+        try:
+            received = self.received(paths)
+            progress(0.05, desc="Checking and saving files")
+            done: list[str] = []
 
-        def on_file(path: str, status: str) -> None:
-            done.append(path)
-            progress(0.1 + 0.8 * len(done) / len(paths), desc=f"{Path(path).name}: {status}")
+            def on_file(path: str, status: str) -> None:
+                done.append(path)
+                progress(0.1 + 0.8 * len(done) / len(received), desc=f"{Path(path).name}: {status}")
 
-        with contextlib.ExitStack() as stack:
-            files = [(Path(p).name, stack.enter_context(open(p, "rb"))) for p in paths]
-            try:
-                result = self.inbox.accept(files, on_file=on_file)
-            except RagError as e:
-                gr.Warning(str(e))
-                return render.error_html(str(e)), gr.skip(), gr.skip()
-        rows = [(f.filename, f.status, f.doc_id) for f in result.files]
+            with contextlib.ExitStack() as stack:
+                files = [(p.name, stack.enter_context(p.open("rb"))) for p in received]
+                try:
+                    result = self.inbox.accept(files, on_file=on_file)
+                except RagError as e:
+                    gr.Warning(str(e))
+                    return render.error_html(str(e)), gr.skip(), gr.skip()
+        finally:
+            self.discard(paths)
+        rows = [(f.filename, f.status, f.doc_id, f.note) for f in result.files]
         return render.upload_html(rows), self.articles(), None
+
+    def received(self, paths: list[str]) -> list[Path]:
+        """The files Gradio received through its upload route, or ``gr.Error``.
+
+        A client may name any path in an event's payload; only a path that the upload route
+        itself wrote (Gradio's ``upload_file_set``) is ever opened.
+        """
+        uploaded = {_real(p) for p in self.uploaded_paths()}
+        out = []
+        for p in paths:
+            if _real(p) not in uploaded:
+                log.warning("refused a file path the client did not upload: %r", p)
+                raise gr.Error("Only files uploaded from this page can be added.")
+            out.append(Path(p))
+        return out
+
+    def uploaded_paths(self) -> set[str]:
+        return getattr(self.blocks, "upload_file_set", set()) if self.blocks else set()
+
+    def discard(self, paths: list[str]) -> None:
+        """Remove Gradio's copies of uploaded files once ingested (the inbox keeps its own)."""
+        uploaded = self.uploaded_paths()
+        for p in paths:
+            if p not in uploaded:
+                continue  # never delete what the upload route did not write
+            uploaded.discard(p)
+            path = Path(p)
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # Gradio's per-upload folder, once empty
+                path.parent.rmdir()
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(path)
 
 
 def messages(turns: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -208,6 +251,7 @@ def build_ui(assistant: Assistant, inbox: Inbox | None = None) -> gr.Blocks:
             view.articles, outputs=[articles], api_name="refresh_articles", api_visibility="private"
         )
         blocks.load(view.articles, outputs=[articles], api_name="articles")
+    view.blocks = blocks
     return blocks
 
 

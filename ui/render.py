@@ -51,8 +51,16 @@ def quote_in_context(doc: Document | None, c: Citation) -> str:
     return f"{escape(before)}<mark>{escape(c.quote)}</mark>{escape(after)}"
 
 
-def _meta(outlet: str | None, date: str | None) -> str:
-    return " · ".join(escape(x) for x in (outlet, date) if x) or "outlet and date unknown"
+def _meta(outlet: str | None, date: str | None, credit: str | None = None) -> str:
+    parts = [escape(x) for x in (outlet, date) if x]
+    if credit:
+        parts.append(f"photo: {escape(credit)}")
+    return " · ".join(parts) or "outlet and date unknown"
+
+
+def title_label(title: str, doc_id: str) -> str:
+    """An article's headline, or its id when the page has none (escaped)."""
+    return escape(title) if title else f'<span class="rag-untitled">{escape(doc_id)}</span>'
 
 
 def sources_html(answer: Answer | None, documents: Mapping[str, Document]) -> str:
@@ -67,12 +75,17 @@ def sources_html(answer: Answer | None, documents: Mapping[str, Document]) -> st
         items.append(
             f'<article class="rag-source" id="rag-source-{c.n}" data-doc-id="{escape(c.doc_id)}">'
             f'<header><span class="rag-n">[{c.n}]</span> '
-            f'<span class="rag-title">{escape(c.title)}</span></header>'
-            f'<div class="rag-meta">{_meta(c.outlet, c.date)}</div>'
+            f'<span class="rag-title">{title_label(c.title, c.doc_id)}</span></header>'
+            f'<div class="rag-meta">{_meta(c.outlet, c.date, _credit(documents, c.doc_id))}</div>'
             f'<blockquote class="rag-context">{quote_in_context(documents.get(c.doc_id), c)}'
             "</blockquote></article>"
         )
     return f'<div class="rag-sources"><h3>Sources</h3>{"".join(items)}</div>'
+
+
+def _credit(documents: Mapping[str, Document], doc_id: str) -> str | None:
+    doc = documents.get(doc_id)
+    return doc.photo_credit if doc is not None else None
 
 
 def status_html(answer: Answer | None, pending: str | None = None) -> str:
@@ -147,24 +160,27 @@ def articles_html(sources: Sequence[SourceInfo]) -> str:
     if not sources:
         return '<div class="rag-empty">No article yet: upload some below.</div>'
     rows = "".join(
-        f'<tr data-doc-id="{escape(s.doc_id)}"><td>{escape(s.title)}</td>'
-        f"<td>{escape(s.outlet or '')}</td><td>{escape(s.date or '')}</td>"
+        f'<tr data-doc-id="{escape(s.doc_id)}"><td>{title_label(s.title, s.doc_id)}</td>'
+        f"<td>{escape(s.outlet or '')}</td><td>{escape(', '.join(s.authors))}</td>"
+        f"<td>{escape(s.date or '')}</td><td>{escape(s.photo_credit or '')}</td>"
         f"<td>{escape(s.language)}</td><td>{s.chunks}</td><td><code>{escape(s.doc_id)}</code></td></tr>"
         for s in sources
     )
     return (
-        f'<table class="rag-articles"><thead><tr><th>Title</th><th>Outlet</th><th>Date</th>'
-        f"<th>Language</th><th>Passages</th><th>Id</th></tr></thead><tbody>{rows}</tbody></table>"
+        f'<table class="rag-articles"><thead><tr><th>Title</th><th>Outlet</th><th>Authors</th>'
+        f"<th>Date</th><th>Photo</th><th>Language</th><th>Passages</th><th>Id</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
         f'<p class="rag-count">{len(sources)} article{"s" if len(sources) != 1 else ""}</p>'
     )
 
 
-def upload_html(results: Iterable[tuple[str, str, str | None]]) -> str:
-    """One row per uploaded file: its name, what happened, and its document id."""
+def upload_html(results: Iterable[tuple[str, str, str | None, str | None]]) -> str:
+    """One row per uploaded file: its name, what happened (and why), and its document id."""
     rows = "".join(
         f'<tr class="rag-file-{escape(status.split(":")[0])}"><td>{escape(name)}</td>'
-        f"<td>{escape(status)}</td><td><code>{escape(doc_id or '')}</code></td></tr>"
-        for name, status, doc_id in results
+        f"<td>{escape(status)}{f' ({escape(note)})' if note else ''}</td>"
+        f"<td><code>{escape(doc_id or '')}</code></td></tr>"
+        for name, status, doc_id, note in results
     )
     return (
         '<table class="rag-upload"><thead><tr><th>File</th><th>Result</th><th>Id</th></tr>'

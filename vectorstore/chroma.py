@@ -7,11 +7,13 @@ content hash), so any client of the same server sees the same corpus.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,6 +24,32 @@ from vectorstore.base import StoredDocument
 log = logging.getLogger(__name__)
 
 _PAGE = 2000
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _failures() -> tuple[type[BaseException], ...]:
+    """What a store call raises when the store, not our code, is at fault: a server that is
+    down or answers 5xx, a full disk, a locked or corrupt database file."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return (httpx.HTTPError, ChromaError, sqlite3.Error, OSError)
+
+
+def _guarded(method: F) -> F:
+    """Turn a store failure into ``StoreUnavailable`` naming the store (REST 503, CLI exit 2)."""
+
+    @functools.wraps(method)
+    def call(self: ChromaStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except _failures() as e:
+            log.warning("%s failed in %s: %s", self.where, method.__name__, e)
+            raise StoreUnavailable(
+                f"the vector store is unavailable ({self.where}: {type(e).__name__}: {e})"
+            ) from e
+
+    return call  # type: ignore[return-value]
 
 
 class ChromaStore:
@@ -64,19 +92,23 @@ class ChromaStore:
 
     # --- chunks -------------------------------------------------------------
 
+    @_guarded
     def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        for i in range(0, len(chunks), self.max_batch):
-            part = chunks[i : i + self.max_batch]
+        step = self.max_batch
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
             self.chunks.upsert(
                 ids=[c.chunk_id for c in part],
-                embeddings=vectors[i : i + self.max_batch],
+                embeddings=vectors[i : i + step],
                 documents=[c.text for c in part],
                 metadatas=[_chunk_meta(c) for c in part],
             )
 
+    @_guarded
     def delete_chunks(self, doc_id: str) -> None:
         self.chunks.delete(where={"doc_id": doc_id})
 
+    @_guarded
     def query(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
         n = min(k, self.count())
         if n == 0:
@@ -95,6 +127,7 @@ class ChromaStore:
             out.append((_chunk(cid, text, meta), 1.0 - float(dist)))
         return out
 
+    @_guarded
     def all_chunks(self) -> list[Chunk]:
         out: list[Chunk] = []
         for offset in range(0, self.count(), _PAGE):
@@ -107,6 +140,7 @@ class ChromaStore:
             ]
         return out
 
+    @_guarded
     def chunk_ids(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for offset in range(0, self.count(), _PAGE):
@@ -116,6 +150,7 @@ class ChromaStore:
             )
         return out
 
+    @_guarded
     def count(self) -> int:
         return int(self.chunks.count())
 
@@ -124,6 +159,7 @@ class ChromaStore:
     def put_document(self, doc: StoredDocument) -> None:
         self.put_documents([doc])
 
+    @_guarded
     def put_documents(self, docs: Sequence[StoredDocument]) -> None:
         """Many records in one write: each Chroma write costs ~25 ms however small it is."""
         for i in range(0, len(docs), self.max_batch):
@@ -135,12 +171,14 @@ class ChromaStore:
                 metadatas=[_document_meta(d) for d in part],
             )
 
+    @_guarded
     def get_document(self, doc_id: str) -> StoredDocument | None:
         res = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
         if not res["ids"]:
             return None
         return _stored(res["ids"][0], res["documents"][0], res["metadatas"][0])
 
+    @_guarded
     def list_documents(self) -> list[StoredDocument]:
         res = self.docs.get(include=["documents", "metadatas"])
         docs = [
@@ -149,6 +187,7 @@ class ChromaStore:
         ]
         return sorted(docs, key=lambda s: s.document.doc_id)
 
+    @_guarded
     def document_hashes(self) -> list[tuple[str, str]]:
         res = self.docs.get(include=["metadatas"])
         return [
@@ -162,6 +201,7 @@ class ChromaStore:
             counts[doc_id] = counts.get(doc_id, 0) + 1
         return counts
 
+    @_guarded
     def delete_document(self, doc_id: str) -> None:
         """The record first, then the chunks: a crash in between leaves orphan chunks,
         which the next ingest removes, never a record whose chunks are gone."""
@@ -184,6 +224,8 @@ def _document_meta(doc: StoredDocument) -> dict[str, Any]:
         meta["date"] = d.date
     if d.outlet:
         meta["outlet"] = d.outlet
+    if d.photo_credit:
+        meta["photo_credit"] = d.photo_credit
     return meta
 
 
@@ -227,6 +269,7 @@ def _stored(doc_id: str, text: str | None, m: Any) -> StoredDocument:
         date=m.get("date"),
         outlet=m.get("outlet"),
         authors=json.loads(m.get("authors", "[]")),
+        photo_credit=m.get("photo_credit"),
         language=m.get("language", "fr"),
         source=m.get("source", ""),
         content_hash=m.get("content_hash", ""),

@@ -21,20 +21,28 @@ _FOLLOW_UP = re.compile(
 )
 
 
+CARRY_CHARS = 600  # of the previous question, at most, are read for words to carry over
+CARRY_WORDS = 12  # words carried over, at most
+
+
 def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP.search(question)) or len(words(question)) <= 2
 
 
 def carry_over(question: str, history: Sequence[ChatTurn]) -> str | None:
-    """The question plus the previous user turn's content words, or None if standalone."""
+    """The question plus the previous user turn's content words, or None if standalone.
+
+    Bounded whatever the history holds: a few words from the start of the previous question.
+    """
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not previous or not is_follow_up(question):
         return None
+    last = previous[-1][:CARRY_CHARS]
     own = {fold(w) for w in words(question)}
-    borrowed = [w for w in words(previous[-1]) if fold(w) not in own]
+    borrowed = [w for w in words(last) if fold(w) not in own]
     # keep the casing of names as they were written
-    originals = {fold(m): m for m in re.findall(r"[\w’'-]+", previous[-1])}
-    borrowed = [originals.get(fold(w), w) for w in dict.fromkeys(borrowed)]
+    originals = {fold(m): m for m in re.findall(r"[\w’'-]+", last)}
+    borrowed = [originals.get(fold(w), w) for w in dict.fromkeys(borrowed)][:CARRY_WORDS]
     if not borrowed:
         return None
     return f"{question.strip()} ({' '.join(borrowed)})"

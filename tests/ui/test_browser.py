@@ -214,18 +214,23 @@ def test_an_uploaded_article_is_listed_answerable_and_shown_as_text(
 def test_a_refused_upload_shows_its_reason_and_keeps_nothing(
     assistant, tmp_path, name, data, reason
 ):
-    from rag.server import Inbox
+    from rag.uploads import Inbox
     from ui.app import ChatView
 
     path = tmp_path / name
     path.write_bytes(data)
     folder = tmp_path / "uploads"
     before = [s.doc_id for s in assistant.sources()]
+    import gradio as gr
+
     view = ChatView(assistant, Inbox(assistant, folder, 0.01))
+    view.blocks = gr.Blocks()
+    view.blocks.upload_file_set.add(str(path))  # as Gradio's upload route records a file
     with pytest.warns(UserWarning, match=reason):  # gr.Warning: a toast in the page
         result, articles, files = view.upload([str(path)], progress=lambda *a, **k: None)
     assert 'class="rag-status rag-error"' in result and reason in result
     assert list(folder.glob("*")) == []
+    assert not path.exists(), "Gradio's copy of an upload is removed once handled"
     assert [s.doc_id for s in assistant.sources()] == before
 
 
@@ -300,7 +305,7 @@ def test_everything_from_documents_is_escaped_in_the_html():
             render.trace_html(answer),
             render.status_html(answer),
             render.articles_html([SourceInfo(doc_id="helios", title=doc.title, outlet=doc.outlet)]),
-            render.upload_html([("<svg onload=alert(1)>.txt", "added", "x")]),
+            render.upload_html([("<svg onload=alert(1)>.txt", "added", "x", None)]),
             render.error_html("<b>bad</b>"),
         ]
     )
