@@ -42,9 +42,16 @@ lint: install
 	$(BIN)/ruff format --check rag vectorstore ui evals tests
 	$(BIN)/mypy rag vectorstore ui evals
 
+# The seed gold set over the configured store, then (when ../shared/devset is there) the dev
+# set over a private store of its 20 articles, reported per half of its fixed split.
+DEVSET ?= ../shared/devset
 eval: install
 	$(BIN)/rag ingest --quiet
 	$(BIN)/rag eval --json out/eval.json --report out/report
+	@if [ -d $(DEVSET)/articles ]; then \
+	  $(BIN)/rag eval --corpus $(DEVSET)/articles --gold $(DEVSET)/gold.jsonl --split all \
+	    --json out/devset.json --report out/devset-report; \
+	else echo "no dev set at $(DEVSET): skipped its eval"; fi
 
 bench: install
 	$(BIN)/rag bench all --json out/bench.json

@@ -13,30 +13,48 @@ METRICS = [
     ("answer_correct", "answer accuracy"),
     ("citation_correct", "citation accuracy"),
     ("grounded", "groundedness"),
-    ("short_answer_accuracy", "short answer acc."),
-    ("abstention_accuracy", "abstention acc."),
-    ("false_abstention_rate", "false abstention"),
+    ("short_exact", "short exact"),
+    ("short_misses", "short miss m/e/w"),
+    ("short_answer_accuracy", "short contains"),
+    ("traps_abstained", "traps abstained"),
+    ("false_abstentions", "false abst."),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p95_ms", "p95 ms"),
 ]
 LANGS = ("all", "en", "fr")
 
 
-def _fmt(key: str, v: Any) -> str:
+def _fmt(key: str, v: Any, s: dict[str, Any]) -> str:
     if v is None:
         return "-"
+    if key == "traps_abstained":
+        return f"{v}/{s.get('n_unanswerable', 0)}"
+    if key == "false_abstentions":
+        return f"{v}/{s.get('n_answerable', 0)}"
+    if key == "short_misses":
+        return "/".join(str(v.get(k, 0)) for k in ("missing", "extra", "wrong"))
     if key.startswith("latency"):
         return f"{v:.1f}"
     return f"{v:.3f}"
 
 
+def _parts(result: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The whole set, then each half of the dev set's split when there is one."""
+    halves = result.get("splits", {}).get(name, {})
+    return [("all", result["summary"][name]), *halves.items()]
+
+
 def table_rows(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    header = ["config", "lang", "n"] + [label for _, label in METRICS]
+    split = any(result.get("splits", {}).values())
+    header = ["config", *(["split"] if split else []), "lang", "n"]
+    header += [label for _, label in METRICS]
     rows = []
     for name in result["configs"]:
-        for lang in LANGS:
-            s = result["summary"][name].get(lang, {})
-            rows.append([name, lang, str(s.get("n", 0))] + [_fmt(k, s.get(k)) for k, _ in METRICS])
+        for part, summary in _parts(result, name):
+            for lang in LANGS:
+                s = summary.get(lang, {})
+                cells = [_fmt(k, s.get(k), s) for k, _ in METRICS]
+                rows.append([name, *([part] if split else []), lang, str(s.get("n", 0)), *cells])
     return header, rows
 
 
@@ -45,12 +63,17 @@ def print_table(result: dict[str, Any]) -> None:
     from rich.table import Table
 
     header, rows = table_rows(result)
-    t = Table(title=f"rag eval — {result['gold']} ({result['n']} questions)")
+    t = Table(title=f"rag eval — {_title(result)}")
     for h in header:
-        t.add_column(h, justify="right" if h not in ("config", "lang") else "left")
+        t.add_column(h, justify="right" if h not in ("config", "split", "lang") else "left")
     for r in rows:
         t.add_row(*r)
     Console(width=220).print(t)
+
+
+def _title(result: dict[str, Any]) -> str:
+    corpus = f" on {result['corpus']}" if result.get("corpus") else ""
+    return f"{result['gold']}{corpus} ({result['n']} questions)"
 
 
 def markdown_table(result: dict[str, Any]) -> str:
@@ -73,7 +96,8 @@ def write_report(result: dict[str, Any], out: Path, settings: dict[str, Any]) ->
         ("answer_correct", "answer"),
         ("citation_correct", "citation"),
         ("grounded", "grounded"),
-        ("short_answer_accuracy", "short answer"),
+        ("short_exact", "short exact"),
+        ("short_answer_accuracy", "short contains"),
         ("abstention_accuracy", "abstention"),
         ("false_abstention_rate", "false abst."),
     ]
@@ -113,11 +137,22 @@ def write_report(result: dict[str, Any], out: Path, settings: dict[str, Any]) ->
         )
         if wrong:
             failures.append(f"- `{r['id']}` ({r['lang']}) {r['question']} → {r['answer'][:160]}")
+    short_misses = [
+        f"- `{r['id']}` {r['short_miss']}: gold “{r['short_gold']}”, "
+        f"short answer “{r.get('short_answer') or ''}”"
+        for r in result["rows"][first]
+        if r.get("short_miss")
+    ]
     md = [
         "# rag eval report",
         "",
-        f"Gold file: `{result['gold']}` — {result['n']} questions. "
-        f"Configurations: {', '.join(result['configs'])}.",
+        f"Gold file: `{result['gold']}`"
+        + (f", corpus `{result['corpus']}`" if result.get("corpus") else "")
+        + f" — {result['n']} questions. Configurations: {', '.join(result['configs'])}.",
+        "",
+        "Short exact: the short answer names exactly the gold span's names, numbers and "
+        "dates (misses: missing / extra / wrong); short contains: it holds every answer "
+        "group. Article metadata is scored apart: `python -m evals.metadata_eval`.",
         "",
         markdown_table(result),
         "",
@@ -128,6 +163,10 @@ def write_report(result: dict[str, Any], out: Path, settings: dict[str, Any]) ->
         f"## Misses of `{first}` ({len(failures)})",
         "",
         *(failures or ["None."]),
+        "",
+        f"## Short answers of `{first}` that are not exact ({len(short_misses)})",
+        "",
+        *(short_misses or ["None."]),
         "",
         "## Settings",
         "",

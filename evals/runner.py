@@ -5,16 +5,23 @@ Configurations for ``--compare`` are named presets (``hybrid``, ``dense``,
 ``key=value`` settings overrides joined with ``+`` (``embed_model=/models/e5+top_k=8``).
 Configurations that change how the corpus is embedded get a private store,
 ingested from the same source files.
+
+With ``--corpus DIR`` the questions run against DIR's articles, ingested into a private
+store of their own (see ``corpus_settings``); on the shared dev set, figures are also
+given per half of its fixed split (``evals/devset.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from evals import devset
 from evals import metrics as m
 from evals.gold import GoldItem, load_gold
 from rag.errors import ConfigError, EmptyStore, RagError
@@ -32,6 +39,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 STORE_KEYS = {"embed_model", "chunk_tokens", "chunk_overlap_sentences", "collection", "data_dir"}
 SHORT_TYPES = {"who", "how_many", "where", "when"}
+SPLIT_CHOICES = ("fit", "held-out", "all")
+
+log = logging.getLogger(__name__)
 
 
 def parse_config(name: str, base: Settings) -> Settings:
@@ -77,9 +87,14 @@ def score_row(item: GoldItem, answer: Answer, latency_ms: float) -> dict[str, An
     if item.unanswerable:
         row.update(dict.fromkeys(
             ["hit@1", "hit@3", "hit@5", "mrr", "context_has_answer", "answer_correct",
-             "short_answer_correct", "citation_correct", "grounded"]
+             "short_answer_correct", "short_exact", "short_miss", "citation_correct", "grounded"]
         ))  # fmt: skip
         return row
+    if item.short is not None:
+        match = m.short_exact(None if answer.abstained else answer.short_answer, item.short)
+        row.update({"short_gold": item.short, "short_exact": match.exact,
+                    "short_miss": match.miss, "short_missing": list(match.missing),
+                    "short_extra": list(match.extra)})  # fmt: skip
     answered = not answer.abstained
     if answer.backend == "extractive":
         grounded: float | bool = answered and m.grounded_exact(answer.answer, quotes)
@@ -154,27 +169,106 @@ def _private_store(
     return s
 
 
+def check_corpus(corpus: Path) -> None:
+    if not corpus.exists():
+        raise RagError(f"no such corpus folder: {corpus}")
+    if not corpus.is_dir():
+        raise RagError(f"--corpus needs a folder of articles, not a file: {corpus}")
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The files ``rag ingest`` reads from a folder: all of them but hidden ones."""
+    return sorted(
+        f
+        for f in corpus.rglob("*")
+        if f.is_file() and not any(p.startswith(".") for p in f.relative_to(corpus).parts)
+    )
+
+
+def corpus_settings(base: Settings, corpus: Path) -> Settings:
+    """Settings for a private store of ``corpus``, under ``<data_dir>/eval-corpora``.
+
+    Its name hashes the folder's path, each file's name and bytes, and the settings that
+    shape a store: an unchanged corpus reuses its store, a changed one gets a fresh one.
+    The collection is private too, so a Chroma server's own articles are never touched.
+    """
+    check_corpus(corpus)
+    digest = hashlib.sha256(str(corpus.resolve()).encode())
+    for key in sorted(STORE_KEYS | {"chroma_host", "chroma_port"}):
+        digest.update(f"\0{key}={getattr(base, key)}".encode())
+    try:
+        for f in corpus_files(corpus):
+            digest.update(f"\0{f.relative_to(corpus).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(f.read_bytes()).digest())
+    except OSError as e:
+        raise RagError(f"cannot read the corpus folder {corpus}: {e}") from e
+    key = digest.hexdigest()[:16]
+    update = {"data_dir": base.data_dir / "eval-corpora" / key, "collection": f"eval-{key}"}
+    return base.model_copy(update=update)
+
+
+def select_split(
+    gold: Sequence[GoldItem], doc_ids: set[str], split: str | None
+) -> tuple[list[GoldItem], tuple[devset.Split, ...]]:
+    """The questions to run and the halves of the dev set to report (none elsewhere)."""
+    on_devset = devset.is_devset(doc_ids, gold)
+    if split is None:
+        return list(gold), devset.SPLITS if on_devset else ()
+    if split not in SPLIT_CHOICES:
+        raise RagError(f"unknown split {split!r}: use one of {', '.join(SPLIT_CHOICES)}")
+    if not on_devset:
+        raise RagError(
+            f"--split {split} needs the dev set (articles named NN_slug, questions dNNN)"
+        )
+    halves = tuple(h for h in devset.SPLITS if split in (h, "all"))
+    return [g for g in gold if devset.split_of(g) in halves], halves
+
+
+def _open_store(
+    base: Settings, corpus: Path | None, shared: dict[str, Any], show_progress: bool
+) -> tuple[Settings, Any]:
+    """The assistant to evaluate: over the configured store, or over ``corpus`` ingested."""
+    if corpus is None:
+        main = build_for(base, shared)
+        if not main.sources():
+            raise EmptyStore("the store is empty: run `rag ingest` first")
+        return base, main
+    s = corpus_settings(base, corpus)
+    main = build_for(s, shared)
+    summary = main.ingest([corpus], progress=show_progress)
+    for path, why in summary.skipped.items():
+        log.warning("skipped %s: %s", path, why)
+    if not main.sources():
+        raise EmptyStore(f"no article could be read in the corpus folder {corpus}")
+    return s, main
+
+
 def run(
     base: Settings,
     gold_path: Path,
     configs: Sequence[str] | None = None,
     show_progress: bool = True,
+    corpus: Path | None = None,
+    split: str | None = None,
 ) -> dict[str, Any]:
-    """Results for each configuration: ``{"configs": [...], "summary": {...}, "rows": {...}}``."""
+    """Results for each configuration: ``{"configs": [...], "summary": {...}, "rows": {...}}``,
+    and ``"splits": {config: {half: summary}}`` on the dev set."""
     from tqdm import tqdm
 
     shared: dict[str, Any] = {}
-    main = build_for(base, shared)
+    base, main = _open_store(base, corpus, shared, show_progress)
     known = {s.doc_id for s in main.sources()}
-    if not known:
-        raise EmptyStore("the store is empty: run `rag ingest` first")
-    gold = load_gold(gold_path, known)  # fails with the line number before any work is done
+    where = f"the corpus {corpus}" if corpus is not None else "the store"
+    gold = load_gold(gold_path, known, where)  # fails with the line number before any work
+    gold, halves = select_split(gold, known, split)
     names = list(configs or ["default"])
     out: dict[str, Any] = {
         "gold": str(gold_path),
+        "corpus": str(corpus) if corpus is not None else None,
         "n": len(gold),
         "configs": names,
         "summary": {},
+        "splits": {},
         "rows": {},
     }
     for name in names:
@@ -189,7 +283,18 @@ def run(
                 rows, summary = evaluate(assistant.ask, gold, bar.update)
         out["summary"][name] = summary
         out["rows"][name] = rows
+        if halves:
+            out["splits"][name] = split_summaries(rows, gold, halves)
     return out
+
+
+def split_summaries(
+    rows: Sequence[dict[str, Any]], gold: Sequence[GoldItem], halves: Sequence[str]
+) -> dict[str, Any]:
+    """Each row marked with its half of the dev set, and the summary of each half."""
+    for row, item in zip(rows, gold, strict=True):
+        row["split"] = devset.split_of(item)
+    return {half: m.summarize([r for r in rows if r["split"] == half]) for half in halves}
 
 
 def run_cli(
@@ -198,24 +303,33 @@ def run_cli(
     json_out: Path | None,
     report_dir: Path | None,
     compare: Sequence[str] | None,
+    corpus: Path | None = None,
+    split: str | None = None,
 ) -> None:
     from evals.report import print_table, write_report
 
     configs = [c for item in (compare or []) for c in item.split(",") if c.strip()]
     if not gold_path.exists():
         raise RagError(f"no such gold file: {gold_path}")
-    result = run(base, gold_path, configs or None)
+    if corpus is not None:
+        check_corpus(corpus)
+    if split is not None and split not in SPLIT_CHOICES:
+        raise RagError(f"unknown split {split!r}: use one of {', '.join(SPLIT_CHOICES)}")
+    result = run(base, gold_path, configs or None, corpus=corpus, split=split)
     single = len(result["configs"]) == 1
     payload = result
     if single:
         name = result["configs"][0]
         payload = {
             "gold": result["gold"],
+            "corpus": result["corpus"],
             "config": name,
             "settings": _settings_view(base),
             "summary": result["summary"][name],
             "rows": result["rows"][name],
         }
+        if name in result["splits"]:
+            payload["splits"] = result["splits"][name]
     print_table(result)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 from evals import metrics as m
 from evals.gold import load_gold
+from rag.errors import RagError
 from tests.conftest import ROOT, run_cli
 
 GOLD = ROOT / "evals" / "gold.jsonl"
@@ -112,3 +115,100 @@ def test_ours_clearly_ahead_of_llamaindex_starter(assistant, seeded_settings):
         ours["all"],
         theirs["all"],
     )
+
+
+# --- eval on any corpus ---------------------------------------------------------
+
+DEVSET = ROOT.parent / "shared" / "devset"
+
+
+def _corpus(tmp_path: Path, stems: list[str]) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for stem in stems:
+        shutil.copy(ROOT / "seeds" / f"{stem}.txt", corpus / f"{stem}.txt")
+    return corpus
+
+
+def test_corpus_store_is_private_and_keyed_on_content_and_settings(make_settings, tmp_path):
+    from evals.runner import corpus_settings
+
+    corpus = _corpus(tmp_path, ["000_c55c5c1d2af116cc"])
+    base = make_settings()
+    first = corpus_settings(base, corpus)
+    assert first.data_dir.parent == base.data_dir / "eval-corpora"
+    assert first.collection != base.collection and first.collection.startswith("eval-")
+    assert corpus_settings(base, corpus) == first  # unchanged: the same store, reused
+    assert corpus_settings(make_settings(chunk_tokens=64), corpus).data_dir != first.data_dir
+    (corpus / "000_c55c5c1d2af116cc.txt").write_text("Autre texte.", encoding="utf-8")
+    assert corpus_settings(base, corpus).data_dir != first.data_dir
+    with pytest.raises(RagError, match="no such corpus folder"):
+        corpus_settings(base, tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--corpus", "no/such/dir"], "no such corpus folder: no/such/dir"),
+        (["--corpus", "README.md"], "--corpus needs a folder of articles, not a file: README.md"),
+        (["--split", "half"], "unknown split 'half'"),
+        (["--gold", "no/such.jsonl"], "no such gold file"),
+    ],
+)
+def test_eval_bad_arguments_exit_2(tmp_path, args, problem):
+    r = run_cli("eval", *args, env={"RAG_DATA_DIR": str(tmp_path / "data")})
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert r.stderr.strip() == f"error: {problem}" or problem in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_eval_on_a_corpus_folder(tmp_path):
+    """Its own store, reused while the folder is unchanged; gold sources must be in it."""
+    stems = ["000_c55c5c1d2af116cc", "004_58088c177c67d21c"]
+    corpus = _corpus(tmp_path, stems)
+    lines = GOLD.read_text(encoding="utf-8").splitlines()
+    mine = [line for line in lines if all(s in stems for s in json.loads(line)["sources"])]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(mine[:12]) + "\n", encoding="utf-8")
+    data = tmp_path / "data"
+    env = {"RAG_DATA_DIR": str(data)}
+    out = tmp_path / "out.json"
+    for _ in range(2):
+        r = run_cli("eval", "--corpus", str(corpus), "--gold", str(gold), "--json", str(out),
+                    env=env)  # fmt: skip
+        assert r.returncode == 0, r.stderr[-2000:]
+    assert len(list((data / "eval-corpora").iterdir())) == 1  # the second run reused it
+    result = json.loads(out.read_text())
+    assert result["corpus"] == str(corpus) and "splits" not in result
+    assert result["summary"]["all"]["n"] == 12
+    assert {"short_exact", "short_misses", "traps_abstained", "false_abstentions"} <= set(
+        result["summary"]["all"]
+    )
+    assert not (data / "chroma").exists()  # the configured store was never touched
+
+    other = [line for line in lines if "003_ad8ab783e7e40a0e" in line][:1]
+    gold.write_text("\n".join(mine[:2] + other) + "\n", encoding="utf-8")
+    r = run_cli("eval", "--corpus", str(corpus), "--gold", str(gold), env=env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "line 3: unknown source id '0" in r.stderr
+    assert f"(not a document of the corpus {corpus})" in r.stderr
+    r = run_cli("eval", "--corpus", str(corpus), "--gold", str(gold), "--split", "fit", env=env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DEVSET / "gold.jsonl").is_file(), reason=f"no dev set at {DEVSET}")
+def test_eval_on_the_dev_set_reports_its_halves(tmp_path):
+    out = tmp_path / "out.json"
+    report = tmp_path / "report"
+    r = run_cli("eval", "--corpus", str(DEVSET / "articles"), "--gold", str(DEVSET / "gold.jsonl"),
+                "--split", "held-out", "--json", str(out), "--report", str(report),
+                env={"RAG_DATA_DIR": str(tmp_path / "data")})  # fmt: skip
+    assert r.returncode == 0, r.stderr[-2000:]
+    result = json.loads(out.read_text())
+    assert list(result["splits"]) == ["held-out"]
+    assert result["summary"]["all"]["n"] == result["splits"]["held-out"]["all"]["n"] == 50
+    assert {row["split"] for row in result["rows"]} == {"held-out"}
+    assert "| config | split | lang |" in (report / "report.md").read_text()
+    assert "held-out" in r.stdout and "short exact" in r.stdout

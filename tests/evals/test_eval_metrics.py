@@ -17,6 +17,7 @@ from evals.metrics import (
     normalize,
     percentile,
     reciprocal_rank,
+    short_exact,
     summarize,
     support_score,
 )
@@ -213,6 +214,83 @@ def test_grounded_support() -> None:
     assert grounded_support(answer, []) == 0.0
 
 
+# --- short answers: exactness ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold"),
+    [
+        ("Steve Witkoff, Jared Kushner", "Steve Witkoff et Jared Kushner"),
+        ("Mézard", "Jacques Mézard"),  # a surname names the person
+        ("le président Emmanuel Macron", "Emmanuel Macron"),  # common nouns are not names
+        ("Sir Keir Starmer", "Keir Starmer"),
+        ("Kim Jong-un", "Kim Jong Un"),
+        ("2.389 emplois", "2389 jobs"),
+        ("2 389", "2,389"),
+        ("3,5 %", "3.5 percent"),
+        ("Vingt-six pays", "26 countries"),
+        ("quatre-vingt-dix-sept", "97"),
+        ("vingt et un ans", "21 years"),
+        ("about thirty countries", "une trentaine de pays"),
+        ("140 milliards d'euros", "140 billion euros"),
+        ("Plus de 40 mois", "40 months"),
+        ("2 mai", "le 2 mai"),
+        ("May 2", "le 2 mai"),
+        ("2026-01-06", "6 janvier 2026"),
+        ("January 6, 2026", "mardi 6 janvier 2026"),
+        ("Tuesday 6 January 2026", "mardi"),  # a date covers its weekday
+        ("December", "en décembre"),
+        ("9:30 p.m.", "21h30"),
+        ("dans les airs et en mer", "les airs et en mer"),  # leading words aside
+        ("son gendre", "gendre"),
+        ("Environ 300 personnes", "environ 300 personnes"),  # a sentence's first capital
+    ],
+)
+def test_short_exact_accepts_the_same_names_numbers_and_dates(predicted: str, gold: str) -> None:
+    assert short_exact(predicted, gold).exact, short_exact(predicted, gold)
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "miss", "missing", "extra"),
+    [
+        ("Steve Witkoff", "Steve Witkoff et Jared Kushner", "missing", ["jared kushner"], []),
+        ("Macron, Starmer", "Macron", "extra", [], ["starmer"]),
+        ("Ludovic Blas, Coupe", "Ludovic Blas", "extra", [], ["coupe"]),
+        ("Hanna", "Sébastien Lavancier", "wrong", ["sebastien lavancier"], ["hanna"]),
+        ("Stéphane", "Stéphane Israël", "wrong", ["stephane israel"], ["stephane"]),
+        ("26 pays", "126 pays", "wrong", ["126"], ["26"]),
+        ("3,25 mètres", "3,5 mètres", "wrong", ["3.5"], ["3.25"]),
+        ("6 janvier", "6 janvier 2026", "missing", ["2026-01-06"], []),
+        ("Wednesday 7 January 2026", "mardi", "wrong", ["Tuesday"], ["2026-01-07 Wednesday"]),
+        ("avril", "le 2 mai", "wrong", ["--05-02"], ["--04"]),
+        ("the government may decide", "mai", "missing", ["--05"], []),  # a verb, not May
+        ("Cholet et Vannes", "à Cholet (Maine-et-Loire) et à Vannes (Bretagne)", "missing",
+         ["maine et loire", "bretagne"], []),
+        ("sur terre", "sur terre et en mer", "missing", ["terre et en mer"], []),
+        ("les zones de contact et la mer", "zones de contact", "extra", [],
+         ["zones de contact et la mer"]),
+        ("dans les airs", "sur terre", "wrong", ["terre"], ["airs"]),
+    ],
+)  # fmt: skip
+def test_short_exact_names_what_is_missing_or_extra(
+    predicted: str, gold: str, miss: str, missing: list[str], extra: list[str]
+) -> None:
+    result = short_exact(predicted, gold)
+    assert (result.miss, list(result.missing), list(result.extra)) == (miss, missing, extra)
+    assert not result.exact
+
+
+def test_short_exact_no_answer_is_missing() -> None:
+    assert short_exact(None, "Jacques Mézard").miss == "missing"
+    assert short_exact("  ", "26 pays").missing == ("26 pays",)
+
+
+def test_short_exact_is_not_containment() -> None:
+    """The containment figure accepts a short answer that also names others; this one not."""
+    assert contains_answers("Stéphanie Frappart, Ludovic Blas", [["Frappart"]])
+    assert short_exact("Stéphanie Frappart, Ludovic Blas", "Stéphanie Frappart").miss == "extra"
+
+
 # --- percentile ----------------------------------------------------------------
 
 
@@ -303,6 +381,26 @@ def test_summarize_means_over_answerable_rows_and_language_split() -> None:
     assert fr["abstention_accuracy"] == 1.0
     assert fr["false_abstention_rate"] == 1.0
     assert fr["mrr"] == 0.5
+
+
+def test_summarize_counts_traps_false_abstentions_and_short_misses() -> None:
+    rows = [
+        _row("en", short_exact=True, short_miss=None),
+        _row("en", short_exact=False, short_miss="extra", abstained=True),
+        _row("fr", short_exact=False, short_miss="missing"),
+        _row("fr", short_exact=False, short_miss="missing"),
+        _row("fr"),  # no gold short: not counted
+        _row("fr", unanswerable=True, abstained=True),
+        _row("en", unanswerable=True, abstained=False),
+    ]
+    s = summarize(rows)
+    a = s["all"]
+    assert (a["short_exact"], a["n_short_exact"]) == (0.25, 4)
+    assert a["short_misses"] == {"missing": 2, "extra": 1, "wrong": 0}
+    assert (a["traps_abstained"], a["n_unanswerable"]) == (1, 2)
+    assert (a["false_abstentions"], a["n_answerable"]) == (1, 5)
+    assert (s["en"]["short_exact"], s["fr"]["short_exact"]) == (0.5, 0.0)
+    assert (s["en"]["traps_abstained"], s["fr"]["traps_abstained"]) == (0, 1)
 
 
 def test_summarize_short_answer_accuracy_skips_not_applicable_rows() -> None:

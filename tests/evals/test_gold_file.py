@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from evals.gold import GoldItem, load_gold
-from evals.metrics import contains_group, content_tokens
+from evals.metrics import contains_answers, contains_group, content_tokens, normalize
 from rag.errors import GoldFormatError, RagError
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "evals" / "gold.jsonl"
 SEEDS = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))}
+PROJECT_SETS = ("gold.jsonl", "heldout.jsonl", "heldout2.jsonl")
+DEVSET = ROOT.parent / "shared" / "devset"
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +77,33 @@ def test_answers_occur_in_their_sources(gold: list[GoldItem]) -> None:
             if not any(contains_group(SEEDS[doc_id], g) for g in item.answers):
                 problems.append(f"{item.id}: source {doc_id} holds no answer group")
     assert problems == []
+
+
+@pytest.mark.parametrize("name", PROJECT_SETS)
+def test_shorts_occur_literally_in_their_sources(name: str) -> None:
+    """A short answer is a span of the article, after folding (the dev set's rule)."""
+    items = load_gold(ROOT / "evals" / name, known_doc_ids=set(SEEDS))
+    folded = {doc_id: normalize(text) for doc_id, text in SEEDS.items()}
+    problems = []
+    for item in items:
+        if item.short is None:
+            continue
+        if not any(normalize(item.short) in folded[d] for d in item.sources):
+            problems.append(f"{item.id}: short {item.short!r} is in none of {item.sources}")
+        if not contains_answers(item.short, item.answers):
+            problems.append(f"{item.id}: short {item.short!r} lacks an answer group")
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", PROJECT_SETS)
+def test_shorts_where_the_answer_is_a_span(name: str) -> None:
+    """Null for why / what and unanswerable questions; given for most who / how many."""
+    items = load_gold(ROOT / "evals" / name)
+    for item in items:
+        if item.unanswerable or item.type in ("why", "what"):
+            assert item.short is None, item.id
+    spans = [i for i in items if not i.unanswerable and i.type in ("who", "how_many")]
+    assert sum(i.short is not None for i in spans) >= 0.7 * len(spans)
 
 
 def test_unanswerable_questions_are_on_topic(gold: list[GoldItem]) -> None:
@@ -167,6 +196,40 @@ def test_load_gold_bad_values_are_named(tmp_path: Path) -> None:
         load_gold(_write(tmp_path, [_line(answer="26")]))
     with pytest.raises(GoldFormatError, match=r"line 1: expected a JSON object"):
         load_gold(_write(tmp_path, ["[1, 2]"]))
+
+
+def test_load_gold_reads_the_dev_set_format(tmp_path: Path) -> None:
+    """``kind`` is the dev set's name for ``type``; ``short`` is the exact short answer."""
+    path = _write(tmp_path, [_line(kind="how_many", short="26 pays"), _line(id="q2")])
+    first, second = load_gold(path)
+    assert (first.type, first.short) == ("how_many", "26 pays")
+    assert (second.type, second.short) == ("what", None)
+    trap = _line(id="q3", kind="unanswerable", unanswerable=True, answers=[], sources=[])
+    assert load_gold(_write(tmp_path, [trap]))[0].type == "unanswerable"
+
+
+def test_load_gold_dev_set_format_errors_name_the_line(tmp_path: Path) -> None:
+    with pytest.raises(GoldFormatError, match=r"line 1: give either 'type' or 'kind'"):
+        load_gold(_write(tmp_path, [_line(kind="who", type="who")]))
+    with pytest.raises(GoldFormatError, match=r"line 1: field 'kind'"):
+        load_gold(_write(tmp_path, [_line(kind="whom")]))
+    with pytest.raises(GoldFormatError, match=r"line 1: .*short must be a non-blank"):
+        load_gold(_write(tmp_path, [_line(short=" ")]))
+    with pytest.raises(GoldFormatError, match=r"line 1: .*no short"):
+        load_gold(_write(tmp_path, [_line(unanswerable=True, answers=[], sources=[], short="x")]))
+    with pytest.raises(GoldFormatError, match=r"line 1: .*type 'unanswerable' needs"):
+        load_gold(_write(tmp_path, [_line(kind="unanswerable")]))
+    with pytest.raises(GoldFormatError, match=r"line 1: field 'short'"):
+        load_gold(_write(tmp_path, [_line(short=26)]))
+
+
+@pytest.mark.skipif(not (DEVSET / "gold.jsonl").is_file(), reason=f"no dev set at {DEVSET}")
+def test_the_dev_set_gold_file_loads() -> None:
+    names = {p.stem for p in (DEVSET / "articles").glob("*.txt")}
+    items = load_gold(DEVSET / "gold.jsonl", known_doc_ids=names)
+    assert len(items) == 100
+    assert Counter(i.type for i in items)["unanswerable"] == 20
+    assert sum(i.short is not None for i in items) >= 60
 
 
 def test_load_gold_missing_file(tmp_path: Path) -> None:
