@@ -1,12 +1,13 @@
 """`rag bench`: measured figures, not timed tests.
 
 The ingest figure is end to end: ``Ingestor.sync`` into a fresh data dir, so it
-counts reading, cleaning, chunking, token counting, embedding, Chroma writes and
-the keyword index (not loading the model, done once beforehand). Its ceiling is
-the same SentenceTransformer object encoding exactly the texts the ingestor
-embedded, in one call, with the same batch size and normalisation: what ingest
-would reach if everything but the model were free. The ratio of the two is the
-figure to watch (target: at least 85 %). On a shared machine wall-clock figures
+counts reading, cleaning, chunking, token counting, the language layer (spaCy),
+embedding, Chroma writes and the keyword index (not loading the models, done once
+beforehand). Its ceiling is the two models alone on the same corpus: the same
+SentenceTransformer object encoding exactly the texts the ingestor embedded, in one
+call, with the same batch size and normalisation, plus the annotator reading every
+sentence: what ingest would reach if everything but the models were free. The ratio of
+the two is the figure to watch (target: at least 85 %). On a shared machine wall-clock figures
 move with its load, so the ceiling is measured before and after the ingest and
 averaged, and a CPU-time ratio, which moves much less, is reported beside it.
 
@@ -150,9 +151,11 @@ class IngestRun:
     chunks: int
     seconds: float  # Ingestor.sync, end to end
     embed_seconds: float  # of which inside Embedder.embed
-    ceiling_seconds: float  # SentenceTransformer.encode on the same texts
+    ceiling_seconds: float  # SentenceTransformer.encode on the same texts, plus the annotator
     cpu_seconds: float = 0.0  # process CPU time (all threads) of the ingest
-    ceiling_cpu_seconds: float = 0.0  # and of the encode: steadier than wall time on a busy box
+    ceiling_cpu_seconds: float = 0.0  # and of the ceiling: steadier than wall time on a busy box
+    encode_seconds: float = 0.0  # of the ceiling: the encoder alone
+    annotate_seconds: float = 0.0  # of the ceiling: the language layer alone (spaCy)
 
     @property
     def chunks_per_s(self) -> float:
@@ -209,7 +212,8 @@ class RecordingEmbedder:
 
 
 def bench_ingest(settings: Settings, docs: int, seeds: Path | None = None) -> dict[str, Any]:
-    """Ingest throughput against the encoder-only ceiling, on the seeds and a synthetic corpus."""
+    """Ingest throughput against its ceiling (the encoder and the language layer alone on the
+    same corpus), on the seeds and a synthetic corpus."""
     from rag.container import build_embedder
 
     seeds = seeds or _seeds_folder()
@@ -247,6 +251,7 @@ def measure_ingest(
 
     texts = chunk_texts(folder, embedder, settings)
     before = _encode(embedder, texts)
+    annotate = _annotate(folder, settings)
     data = Path(tempfile.mkdtemp(prefix="data-", dir=work))
     s = settings.model_copy(update={"data_dir": data, "chroma_host": None})
     recorder = RecordingEmbedder(embedder)
@@ -264,10 +269,29 @@ def measure_ingest(
         chunks=len(texts),
         seconds=round(seconds, 3),
         embed_seconds=round(recorder.seconds, 3),
-        ceiling_seconds=round((before[0] + after[0]) / 2, 3),
+        ceiling_seconds=round((before[0] + after[0]) / 2 + annotate[0], 3),
         cpu_seconds=round(cpu, 3),
-        ceiling_cpu_seconds=round((before[1] + after[1]) / 2, 3),
+        ceiling_cpu_seconds=round((before[1] + after[1]) / 2 + annotate[1], 3),
+        encode_seconds=round((before[0] + after[0]) / 2, 3),
+        annotate_seconds=round(annotate[0], 3),
     )
+
+
+def _annotate(folder: Path, settings: Settings) -> tuple[float, float]:
+    """Wall and CPU seconds of the language layer alone on the corpus's sentences (pipelines
+    loaded beforehand): the other half of the work an ingest cannot avoid."""
+    from rag.chunking import document_sentences
+    from rag.container import build_annotator
+    from rag.documents import load_document
+
+    annotator = build_annotator(settings)
+    docs = [load_document(f) for f in sorted(p for p in folder.rglob("*") if p.is_file())]
+    for lang in {d.language for d in docs}:
+        annotator.require(lang)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for doc in docs:
+        annotator.annotate(doc, document_sentences(doc))
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def chunk_texts(folder: Path, embedder: Any, settings: Settings) -> list[str]:
@@ -386,7 +410,7 @@ def _print_ingest(result: dict[str, Any], rows: dict[str, IngestRun]) -> None:
 
     t = Table(title=f"Ingest throughput ({result['model']}, batch {result['batch_size']})")
     for col in ("corpus", "docs", "chunks", "ingest s", "chunks/s", "in embed s",
-                "encode-only s", "ceiling chunks/s", "ratio", "CPU-time ratio"):  # fmt: skip
+                "models-only s", "ceiling chunks/s", "ratio", "CPU-time ratio"):  # fmt: skip
         t.add_column(col, justify="left" if col == "corpus" else "right")
     for name, r in rows.items():
         colour = "green" if r.ratio >= TARGET_RATIO else "red"
@@ -405,7 +429,7 @@ def _print_ingest(result: dict[str, Any], rows: dict[str, IngestRun]) -> None:
     console = _console()
     console.print(t)
     console.print(
-        f"target: ingest at least {TARGET_RATIO:.0%} of the encode-only ceiling "
+        f"target: ingest at least {TARGET_RATIO:.0%} of the models-only ceiling "
         f"({result['cpus']} CPUs, {result['torch_threads']} torch threads, load average "
         f"{result['load_average']['before']} before, {result['load_average']['after']} after)"
     )

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.answering import NOT_FOUND, Answerer, Draft
+from rag.answering import NOT_FOUND, Answerer, AnswerRequest, CorpusView, Draft
 from rag.answering.rewrite import carry_over
 from rag.errors import DocumentNotFound, EmptyStore
 from rag.ingest import Ingestor
 from rag.lexical import LexicalIndex
 from rag.retrieval import HybridRetriever, Retrieval, detect_question_language, select_context
-from rag.schemas import Answer, ChatTurn, Document, IngestSummary, Passage, SourceInfo
+from rag.schemas import Answer, ChatTurn, Document, IngestSummary, SourceInfo
 from rag.validation import bounded_history, validate_question
 from vectorstore.base import VectorStore
 
@@ -33,10 +33,11 @@ GIVE_WAY_S = 0.1
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The committed corpus as asks see it: keyword index and document texts."""
+    """The committed corpus as asks see it: keyword index, texts, and the answerer's view."""
 
     index: LexicalIndex
     texts: dict[str, str]
+    corpus: CorpusView
 
 
 @dataclass
@@ -44,9 +45,7 @@ class Prepared:
     question: str
     standalone: str | None
     retrieval: Retrieval
-    context: list[Passage]
-    texts: dict[str, str]
-    index: LexicalIndex
+    request: AnswerRequest
     t0: float
 
 
@@ -142,7 +141,7 @@ class Assistant:
     def _load_snapshot(self, index: LexicalIndex | None = None) -> Snapshot:
         index = index or self.ingestor.refresh_lexical()
         texts = {d.document.doc_id: d.document.text for d in self.store.list_documents()}
-        return Snapshot(index, texts)
+        return Snapshot(index, texts, CorpusView(index, texts))
 
     # --- asking -------------------------------------------------------------
 
@@ -166,7 +165,8 @@ class Assistant:
         retrieval = self.retriever.retrieve(standalone or q, top_k, snap.index)
         retrieval.language = detect_question_language(q)
         context = select_context(retrieval.passages, self.context_chars)
-        return Prepared(q, standalone, retrieval, context, snap.texts, snap.index, t0)
+        request = AnswerRequest(standalone or q, retrieval.language, context, snap.corpus)
+        return Prepared(q, standalone, retrieval, request, t0)
 
     def ask(
         self, question: str, history: Sequence[ChatTurn] | None = None, top_k: int | None = None
@@ -174,10 +174,7 @@ class Assistant:
         with self._in_flight():
             p = self.prepare(question, history, top_k)
             t = time.perf_counter()
-            draft = self.answerer.answer(
-                p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
-            )
-            return self._finish(p, draft, t)
+            return self._finish(p, self.answerer.answer(p.request), t)
 
     def ask_stream(
         self, question: str, history: Sequence[ChatTurn] | None = None, top_k: int | None = None
@@ -188,16 +185,12 @@ class Assistant:
             t = time.perf_counter()
             stream = getattr(self.answerer, "stream", None)
             if stream is None:
-                draft = self.answerer.answer(
-                    p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
-                )
+                draft = self.answerer.answer(p.request)
                 yield from _pieces(draft.answer)
                 yield self._finish(p, draft, t)
                 return
             draft_out: Draft | None = None
-            for item in stream(
-                p.standalone or p.question, p.retrieval.language, p.context, p.texts, p.index
-            ):
+            for item in stream(p.request):
                 if isinstance(item, str):
                     yield item
                 else:
@@ -217,6 +210,7 @@ class Assistant:
             question=p.question,
             answer=answer_text,
             short_answer=draft.short_answer,
+            short_answer_quote=draft.quoted_short,
             abstained=draft.abstained,
             support=round(draft.coverage, 4),
             citations=draft.citations,

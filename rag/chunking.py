@@ -19,6 +19,12 @@ _ABBREV = re.compile(
     r"(?:\b(?:M|MM|Mme|Mmes|Mlle|Dr|Pr|Me|St|Ste|Sr|Jr|Mr|Mrs|Ms|Prof|Gen|Gén|Col|Lt|Sgt|"
     r"etc|vs|cf|env|av|apr|J\.-C|U\.S|p|pp|no|n°)|\b[A-Z])\.$"
 )
+# "Feb. 18, 2019", "le 3 janv. 2020": a month's abbreviation before a day or a year
+_MONTH_ABBREV = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|janv|févr|avr|juil|sept|oct|nov|"
+    r"déc)\.$",
+    re.IGNORECASE,
+)
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
@@ -31,6 +37,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     for m in _END.finditer(text, start, end):
         candidate = text[s : m.end()]
         if _ABBREV.search(candidate.rstrip('"»”’)]')):
+            continue
+        if _MONTH_ABBREV.search(candidate) and re.match(r"\s+\d", text[m.end() : m.end() + 8]):
             continue
         spans.append((s, m.end()))
         s = m.end()

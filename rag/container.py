@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rag.answering import Answerer, ExtractiveAnswerer, Thresholds
-from rag.calibration import load_thresholds
+from rag.answering import Answerer, ExtractiveAnswerer
 from rag.embedding import SentenceEmbedder
 from rag.ingest import ChunkParams, Ingestor
+from rag.nlp import Annotator
 from rag.retrieval import HybridRetriever, RetrievalParams
 from rag.settings import Settings
 from vectorstore.base import VectorStore
@@ -35,12 +35,20 @@ def build_embedder(s: Settings) -> SentenceEmbedder:
     return SentenceEmbedder.load(s.embed_model, s.embed_batch_size, s.embed_device, s.offline)
 
 
+def build_annotator(s: Settings) -> Annotator:
+    """The language layer; its pipelines load at the first document it reads."""
+    from rag.nlp.annotator import SpacyAnnotator
+
+    return SpacyAnnotator({"fr": s.nlp_fr, "en": s.nlp_en})
+
+
 def build_ingestor(s: Settings, store: VectorStore | None = None, embedder: Any = None) -> Ingestor:
     return Ingestor(
         embedder or build_embedder(s),
         store or build_store(s),
         s.lexical_path,
         ChunkParams(s.chunk_tokens, s.chunk_overlap_sentences),
+        build_annotator(s),
     )
 
 
@@ -59,7 +67,7 @@ def retrieval_params(s: Settings) -> RetrievalParams:
 
 def make_answerer(s: Settings, embedder: Any = None) -> tuple[Answerer, Any]:
     """The answerer and the follow-up rewriter for the configured backend."""
-    extractive = ExtractiveAnswerer(load_thresholds(Thresholds()), expand=s.query_expansion)
+    extractive = ExtractiveAnswerer()
     if s.llm_backend == "extractive":
         return extractive, None
     from rag.answering.llm import make_llm_answerer

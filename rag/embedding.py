@@ -30,6 +30,10 @@ class Embedder(Protocol):
 
     def embed_query(self, text: str) -> np.ndarray: ...
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """A few query vectors at once (one pass costs less than one each)."""
+        ...
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
 
@@ -158,6 +162,12 @@ class SentenceEmbedder:
         if encoder is not None:
             return encoder.encode([text])[0]
         return self.embed([text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        encoder = self._query_encoder()
+        if encoder is not None:
+            return encoder.encode(list(texts))
+        return self.embed(list(texts))
 
     def _query_encoder(self) -> Any:
         if self._bert is None:

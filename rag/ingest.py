@@ -23,7 +23,8 @@ from rag.documents import content_hash, load_document
 from rag.embedding import Embedder
 from rag.errors import IngestError
 from rag.lexical import LexicalIndex, fingerprint
-from rag.schemas import Chunk, Document, IngestSummary
+from rag.nlp import Annotator
+from rag.schemas import Chunk, Document, IngestSummary, SentenceAnnotation, Span
 from vectorstore.base import StoredDocument, VectorStore
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,9 @@ EMBED_GROUP = 2048
 # Chunks per store write. The embedded Chroma holds the interpreter while it writes (~1 ms
 # a chunk), so writes go in small steps and give way to asks in between (``yield_to``).
 WRITE_BATCH = 64
+# Sentences per call to the annotator: spaCy holds the interpreter while it parses, so a
+# long article is read in steps that give way to asks in between (``yield_to``).
+ANNOTATE_BATCH = 64
 
 
 @dataclass
@@ -50,11 +54,15 @@ class Ingestor:
         store: VectorStore,
         lexical_path: Path,
         params: ChunkParams | None = None,
+        annotator: Annotator | None = None,
     ) -> None:
         self.embedder = embedder
         self.store = store
         self.lexical_path = lexical_path
         self.params = params or ChunkParams()
+        # reads every sentence once (entities, numbers, dates, roles) so that answering
+        # never needs a language pipeline; None stores chunks without annotations
+        self.annotator = annotator
         # called between embedding batches and store writes: a server makes the ingest wait
         # there while asks are in flight, so an upload never slows an answer much
         self.yield_to: Callable[[], None] = lambda: None
@@ -75,7 +83,9 @@ class Ingestor:
         summary = IngestSummary()
         self.remove_orphans()
         existing = {d.document.doc_id: d for d in self.store.list_documents()}
+        unread = self._unannotated() if existing and self.annotator is not None else set()
         pending: list[tuple[Document, str, list[Chunk]]] = []
+        bar = _LazyBar(desc="parsing", unit="sentence", disable=not progress)
         seen_sources: dict[str, set[str]] = {}
         used_ids: set[str] = set()
         for root, files in self._expand(paths):
@@ -88,8 +98,10 @@ class Ingestor:
                 try:
                     # Unchanged bytes need no parsing: a re-run over a large folder
                     # costs one read and one hash per file.
-                    if old is not None and old.document.content_hash == content_hash(
-                        f.read_bytes()
+                    if (
+                        old is not None
+                        and doc_id not in unread
+                        and old.document.content_hash == content_hash(f.read_bytes())
                     ):
                         doc = None
                     else:
@@ -120,16 +132,20 @@ class Ingestor:
                     self._notify(on_file, str(f), "unchanged")
                     continue
                 doc.source = source
+                chunks = chunk_document(
+                    doc, self.params.max_tokens, self.params.overlap, self.embedder.count_tokens
+                )
+                # before the store is touched: a missing language pipeline stops the run
+                # with the old version of the document still in place
+                self._annotate(doc, chunks, bar)
                 if old is not None:
                     self.store.delete_document(doc_id)  # record first, then chunks
                     summary.updated.append(doc_id)
                 else:
                     summary.added.append(doc_id)
-                chunks = chunk_document(
-                    doc, self.params.max_tokens, self.params.overlap, self.embedder.count_tokens
-                )
                 pending.append((doc, folder, chunks))
                 self._notify(on_file, str(f), "updated" if old is not None else "added")
+        bar.close()
         summary.chunks_embedded = self._write(pending, progress)
         for folder, sources in seen_sources.items():
             for doc_id, rec in existing.items():
@@ -170,6 +186,32 @@ class Ingestor:
         for doc_id in sorted(orphans):
             log.info("removing chunks of %s left by an interrupted ingest", doc_id)
             self.store.delete_chunks(doc_id)
+
+    def _unannotated(self) -> set[str]:
+        """Documents stored without sentence annotations (by a version before the language
+        layer): they are read again, as if changed. The keyword index's copy of the chunks
+        is read when it is in step with the store, the store's otherwise."""
+        idx = LexicalIndex.load(self.lexical_path)
+        if idx is not None and idx.fingerprint == self.store_fingerprint():
+            chunks = idx.chunks
+        else:
+            chunks = self.store.all_chunks()
+        return {c.doc_id for c in chunks if len(c.annotations) != len(c.sentences)}
+
+    def _annotate(self, doc: Document, chunks: list[Chunk], bar: _LazyBar) -> None:
+        """Read each sentence of the document once; every chunk gets its sentences' readings."""
+        if self.annotator is None or not chunks:
+            return
+        self.annotator.require(doc.language)  # a missing pipeline: one error line, no bar
+        sentences = sorted({tuple(s) for c in chunks for s in c.sentences})
+        read: dict[Span, SentenceAnnotation] = {}
+        for i in range(0, len(sentences), ANNOTATE_BATCH):
+            self.yield_to()
+            part: list[Span] = sentences[i : i + ANNOTATE_BATCH]  # type: ignore[assignment]
+            read.update(zip(part, self.annotator.annotate(doc, part), strict=True))
+            bar.update(len(part))
+        for c in chunks:
+            c.annotations = [read[(a, b)] for a, b in c.sentences]
 
     def _write(self, pending: list[tuple[Document, str, list[Chunk]]], progress: bool) -> int:
         total = sum(len(c) for _, _, c in pending)
@@ -248,6 +290,23 @@ class Ingestor:
     def _notify(cb: Callable[[str, str], None] | None, path: str, what: str) -> None:
         if cb is not None:
             cb(path, what)
+
+
+class _LazyBar:
+    """A progress bar that appears with its first step, so a run that fails first shows none."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.kwargs = kwargs
+        self.bar: tqdm | None = None
+
+    def update(self, n: int) -> None:
+        if self.bar is None:
+            self.bar = tqdm(**self.kwargs)  # type: ignore[call-overload]
+        self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def embed_text(c: Chunk) -> str:

@@ -6,7 +6,8 @@ One analyzer for both sides emits two kinds of token per word:
 - a ``~`` prefix token, the first five folded letters (``represented`` and
   ``représenté`` -> ``~repre``), which lets English cognates meet French words.
 English questions add, at half weight, French translations of their words from
-FreeDict's English-French dictionary plus a small gazetteer of names.
+FreeDict's English-French dictionary; territory names (CLDR) count in full in either
+language. Other names are matched by the corpus's own spellings (``rag.retrieval``).
 The index is bm25s, saved in the data dir beside a fingerprint of the store.
 """
 
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _PREFIX = 5
 EXPANSION_WEIGHT = 0.5
-GAZETTEER = "names_en_fr.tsv"
 
 _NUMBERS = {
     "un": "1", "one": "1", "deux": "2", "two": "2", "trois": "3", "three": "3",
@@ -146,9 +146,9 @@ class QueryTokens:
 def analyze_query(text: str, lang: str, expand: bool = True) -> QueryTokens:
     main = analyze(text)
     expanded: list[str] = []
+    if expand:  # a country or region has one right name in each language: it counts in full
+        main += [t for t in analyze(" ".join(_place_names(text))) if t not in main]
     if lang == "en" and expand:
-        # names and places have one right spelling in French: they count in full
-        main += [t for t in analyze(" ".join(expansions(text, GAZETTEER))) if t not in main]
         seen = set(main)
         expanded = list(
             dict.fromkeys(t for t in analyze(" ".join(expansions(text))) if t not in seen)
@@ -190,6 +190,22 @@ class LexicalIndex:
         self.doc_sentences = {d: sorted(v) for d, v in spans.items()}
         vocab = getattr(bm25, "vocab_dict", None) or {}
         self.vocab: set[str] = set(vocab)
+        self._words: list[str] | None = None
+
+    def spellings(self, token: str) -> list[str]:
+        """Index tokens that spell an unknown name's token otherwise ("putin" -> "poutin"):
+        names have no dictionary; the corpus's own spelling is the one to search."""
+        if token in self.vocab or len(token) < 4 or token.startswith("~"):
+            return []
+        if self._words is None:
+            self._words = sorted(t for t in self.vocab if not t.startswith("~") and len(t) >= 4)
+            self._spelled: dict[str, list[str]] = {}
+        if token not in self._spelled:
+            from rapidfuzz import fuzz, process
+
+            hits = process.extract(token, self._words, scorer=fuzz.ratio, limit=2, score_cutoff=80)
+            self._spelled[token] = [w for w, _, _ in hits if w[0] == token[0]]
+        return self._spelled[token]
 
     def idf(self, token: str) -> float:
         """BM25's idf: rare words weigh more; a word absent from the corpus weighs most."""
@@ -218,8 +234,8 @@ class LexicalIndex:
         path.mkdir(parents=True, exist_ok=True)
         tmp = path / "chunks.jsonl.tmp"
         with tmp.open("w", encoding="utf-8") as f:
-            for c in self.chunks:
-                f.write(c.model_dump_json() + "\n")
+            for c in self.chunks:  # defaults left out: annotations are most of a line
+                f.write(c.model_dump_json(exclude_defaults=True) + "\n")
         if self.chunks:
             self.bm25.save(str(path / "bm25"), show_progress=False)
         tmp.replace(path / "chunks.jsonl")
@@ -258,18 +274,29 @@ class QueryWord:
 
     word: str
     tokens: set[str]
-    translations: set[str]  # from the gazetteer and the dictionary
-    names: set[str] = field(default_factory=set)  # from the gazetteer alone: "Putin" -> "Poutine"
+    translations: set[str]  # from the dictionary and the territory names
+    names: set[str] = field(default_factory=set)  # from the territory names: "Russia" -> "Russie"
+
+
+def _place_pairs(text: str) -> list[tuple[str, str]]:
+    from rag.answering.bilingual import place_names
+
+    return place_names(text)
+
+
+def _place_names(text: str) -> list[str]:
+    return [other for _, other in _place_pairs(text)]
 
 
 def query_words(text: str, lang: str, expand: bool = True) -> list[QueryWord]:
     _, en = _stemmers()
     use = lang == "en" and expand
-    names, table = (_dictionary(GAZETTEER), _dictionary()) if use else ({}, {})
+    table = _dictionary() if use else {}
+    places = {fold(w): other for w, other in _place_pairs(text)} if expand else {}
     out = []
     for w in dict.fromkeys(words(text)):
         key = en.stemWord(w)  # type: ignore[attr-defined]
-        named = names.get(key, [])[:4]
+        named = [places[fold(w)]] if fold(w) in places else []
         trans = named + table.get(key, [])[:4]
         out.append(
             QueryWord(

@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rag.answering.bilingual import translated_query
 from rag.embedding import Embedder
-from rag.lexical import LexicalIndex, analyze_query, words
+from rag.lexical import LexicalIndex, analyze, analyze_query, words
 from rag.schemas import Chunk, Passage
 from vectorstore.base import VectorStore
 
@@ -77,7 +78,7 @@ class HybridRetriever:
         a dense hit on a chunk it does not hold (an ingest under way, an orphan left by a
         killed one) is dropped, and every passage is the index's copy of its chunk.
         """
-        from rag.answering.entities import split_question
+        from rag.answering.question import split_question
 
         index = index or self.lexical()
         parts = split_question(question)
@@ -105,20 +106,34 @@ class HybridRetriever:
         timings: dict[str, float] = {}
         dense: list[tuple[Chunk, float]] = []
         keyword: list[tuple[Chunk, float]] = []
+        # the question in the other language's words: the English embedder meets an
+        # English article through it, and the keyword side meets either language
+        other = translated_query(question, lang) if p.expand else ""
         if p.mode in ("hybrid", "dense"):
             t = time.perf_counter()
-            vec = self.embedder.embed_query(question)
+            queries = [question] + ([other] if other else [])
+            vecs = self.embedder.embed_queries(queries)
             timings["embed"] = _ms(t)
             t = time.perf_counter()
-            dense = [
-                (index.by_id[chunk.chunk_id], score)
-                for chunk, score in self.store.query(vec, p.candidates)
-                if chunk.chunk_id in index.by_id
-            ]
+            best: dict[str, float] = {}
+            for hits in self.store.nearest_ids(vecs, p.candidates):
+                for cid, score in hits:
+                    if cid in index.by_id:
+                        best[cid] = max(score, best.get(cid, -1.0))
+            dense = sorted(
+                ((index.by_id[cid], score) for cid, score in best.items()), key=lambda x: -x[1]
+            )[: p.candidates]
             timings["dense"] = _ms(t)
         if p.mode in ("hybrid", "keyword"):
             t = time.perf_counter()
-            keyword = index.search(analyze_query(question, lang, p.expand), p.candidates)
+            query = analyze_query(question, lang, p.expand)
+            if other and lang == "fr":  # French words' English translations, at half weight
+                seen = set(query.main) | set(query.expanded)
+                query.expanded += [t for t in dict.fromkeys(analyze(other)) if t not in seen]
+            if p.expand:  # a name the articles spell otherwise ("Putin", "Poutine")
+                names = " ".join(re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+", question))
+                query.main += [s for t in analyze(names) for s in index.spellings(t)]
+            keyword = index.search(query, p.candidates)
             timings["keyword"] = _ms(t)
         t = time.perf_counter()
         passages = self._fuse(dense, keyword, lang)[:k]
@@ -184,6 +199,7 @@ def _passage(c: Chunk) -> Passage:
         start=c.start,
         end=c.end,
         sentences=c.sentences,
+        annotations=c.annotations,  # read at ingest: the answerer needs no language pipeline
     )
 
 

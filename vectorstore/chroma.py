@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from pydantic import TypeAdapter
 
 from rag.errors import StoreUnavailable
-from rag.schemas import Chunk, Document
+from rag.schemas import Chunk, Document, SentenceAnnotation
 from vectorstore.base import StoredDocument
 
 log = logging.getLogger(__name__)
 
 _PAGE = 2000
+# a chunk's sentence annotations travel in its metadata as one compact JSON string
+_ANNOTATIONS = TypeAdapter(list[SentenceAnnotation])
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -110,22 +113,39 @@ class ChromaStore:
 
     @_guarded
     def query(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
+        return self.query_many(np.asarray([vector]), k)[0]
+
+    @_guarded
+    def nearest_ids(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """Chunk ids and scores only: a caller that holds the chunks needs no metadata."""
         n = min(k, self.count())
         if n == 0:
-            return []
+            return [[] for _ in vectors]
+        res = self.chunks.query(query_embeddings=list(vectors), n_results=n, include=["distances"])
+        return [
+            [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists, strict=True)]
+            for ids, dists in zip(res["ids"], res["distances"], strict=True)
+        ]
+
+    @_guarded
+    def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[Chunk, float]]]:
+        n = min(k, self.count())
+        if n == 0:
+            return [[] for _ in vectors]
         res = self.chunks.query(
-            query_embeddings=[vector], n_results=n, include=["documents", "metadatas", "distances"]
+            query_embeddings=list(vectors),
+            n_results=n,
+            include=["documents", "metadatas", "distances"],
         )
-        out = []
-        for cid, text, meta, dist in zip(
-            res["ids"][0],
-            res["documents"][0],
-            res["metadatas"][0],
-            res["distances"][0],
-            strict=True,
-        ):
-            out.append((_chunk(cid, text, meta), 1.0 - float(dist)))
-        return out
+        return [
+            [
+                (_chunk(cid, text, meta), 1.0 - float(dist))
+                for cid, text, meta, dist in zip(ids, docs, metas, dists, strict=True)
+            ]
+            for ids, docs, metas, dists in zip(
+                res["ids"], res["documents"], res["metadatas"], res["distances"], strict=True
+            )
+        ]
 
     @_guarded
     def all_chunks(self) -> list[Chunk]:
@@ -243,6 +263,8 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
         meta["date"] = c.date
     if c.outlet:
         meta["outlet"] = c.outlet
+    if c.annotations:
+        meta["annotations"] = _ANNOTATIONS.dump_json(c.annotations, exclude_defaults=True).decode()
     return meta
 
 
@@ -259,6 +281,7 @@ def _chunk(cid: str, text: str | None, m: Any) -> Chunk:
         date=m.get("date"),
         outlet=m.get("outlet"),
         language=m.get("language", "fr"),
+        annotations=_ANNOTATIONS.validate_json(m["annotations"]) if m.get("annotations") else [],
     )
 
 

@@ -1,39 +1,27 @@
-"""Answerers turn a question and its context passages into a cited ``Draft``."""
+"""Answerers turn an ``AnswerRequest`` into a cited ``Draft``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from rag.answering.extractive import NOT_FOUND, Draft, ExtractiveAnswerer, Thresholds
-from rag.lexical import LexicalIndex
-from rag.schemas import ChatTurn, Passage
+from rag.answering.corpus import CorpusView
+from rag.answering.draft import NOT_FOUND, Draft
+from rag.answering.extractive import ExtractiveAnswerer
+from rag.answering.request import AnswerRequest
+from rag.schemas import ChatTurn
 
-__all__ = ["NOT_FOUND", "Answerer", "Draft", "ExtractiveAnswerer", "Thresholds"]
+__all__ = ["NOT_FOUND", "AnswerRequest", "Answerer", "CorpusView", "Draft", "ExtractiveAnswerer"]
 
 
 class Answerer(Protocol):
     name: str
 
-    def answer(
-        self,
-        question: str,
-        lang: str,
-        context: Sequence[Passage],
-        texts: Mapping[str, str],
-        index: LexicalIndex,
-    ) -> Draft: ...
+    def answer(self, req: AnswerRequest) -> Draft: ...
 
 
 class StreamingAnswerer(Answerer, Protocol):
-    def stream(
-        self,
-        question: str,
-        lang: str,
-        context: Sequence[Passage],
-        texts: Mapping[str, str],
-        index: LexicalIndex,
-    ) -> Iterator[str | Draft]:
+    def stream(self, req: AnswerRequest) -> Iterator[str | Draft]:
         """Text deltas as they are generated, then the verified ``Draft`` last."""
         ...
 

@@ -19,7 +19,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,12 +34,13 @@ from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.llms import LLM, CustomLLM
 from llama_index.core.llms.callbacks import llm_completion_callback
 
-from rag.answering.extractive import Draft, ExtractiveAnswerer
+from rag.answering.draft import Draft
+from rag.answering.extractive import ExtractiveAnswerer
 from rag.answering.prompts import answer_messages, rewrite_messages
+from rag.answering.request import AnswerRequest
 from rag.answering.verify import Check, SentenceBuffer, Verifier, is_refusal, split_sentences
 from rag.errors import BackendUnavailable, ConfigError, LLMError, ModelUnavailable, RagError
-from rag.lexical import LexicalIndex
-from rag.schemas import ChatTurn, Passage
+from rag.schemas import ChatTurn
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -262,46 +263,32 @@ class LLMAnswerer:
         self.verifier = verifier
         self.name = client.backend
 
-    def answer(
-        self,
-        question: str,
-        lang: str,
-        context: Sequence[Passage],
-        texts: Mapping[str, str],
-        index: LexicalIndex,
-    ) -> Draft:
-        fallback = functools.partial(self.extractive.answer, question, lang, context, texts, index)
-        if not context:
+    def answer(self, req: AnswerRequest) -> Draft:
+        fallback = functools.partial(self.extractive.answer, req)
+        if not req.context:
             return fallback()  # nothing to ground an answer in: the extractive one abstains
-        text = self.client.complete(answer_messages(question, lang, context))
-        check = self.verifier.session(question, lang, context, texts, index)
+        text = self.client.complete(answer_messages(req.question, req.language, req.context))
+        check = self.verifier.session(req)
         for sentence in split_sentences(text):
             check.add(sentence)
         return _logged(check.draft(fallback), check)
 
-    def stream(
-        self,
-        question: str,
-        lang: str,
-        context: Sequence[Passage],
-        texts: Mapping[str, str],
-        index: LexicalIndex,
-    ) -> Iterator[str | Draft]:
+    def stream(self, req: AnswerRequest) -> Iterator[str | Draft]:
         """Checked sentences as the model finishes them, then the ``Draft``.
 
         The deltas add up to the final answer's text: an unsupported sentence is
         never shown, and a fallback or refusal is streamed in place of the model's.
         """
-        fallback = functools.partial(self.extractive.answer, question, lang, context, texts, index)
-        if not context:
+        fallback = functools.partial(self.extractive.answer, req)
+        if not req.context:
             draft = fallback()
             yield draft.answer
             yield draft
             return
-        check = self.verifier.session(question, lang, context, texts, index)
+        check = self.verifier.session(req)
         buffer = SentenceBuffer()
         shown = False
-        for delta in self.client.stream(answer_messages(question, lang, context)):
+        for delta in self.client.stream(answer_messages(req.question, req.language, req.context)):
             for piece in _checked(check, buffer.feed(delta), shown):
                 shown = True
                 yield piece

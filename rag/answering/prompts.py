@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.answering.extractive import NOT_FOUND
+from rag.answering.draft import NOT_FOUND
 from rag.schemas import ChatTurn, Passage
 
 LANGUAGE_NAMES = {"en": "English", "fr": "French"}

@@ -27,11 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from rag.answering.entities import candidates, question_type
-from rag.answering.extractive import NOT_FOUND, Draft, coverage, short_answer
-from rag.lexical import LexicalIndex, QueryWord, analyze, fold, query_words, words
+from rag.answering.corpus import CorpusView
+from rag.answering.draft import NOT_FOUND, Draft
+from rag.answering.question import question_type
+from rag.answering.request import AnswerRequest
+from rag.lexical import QueryWord, analyze, fold, query_words, words
 from rag.retrieval import detect_question_language
-from rag.schemas import Citation, Passage, Span, Unsupported
+from rag.schemas import Citation, Span, Unsupported
 
 # --- thresholds -----------------------------------------------------------------
 # Lexical support is the idf-weighted share of a claim's content words that the
@@ -85,6 +87,35 @@ _REFUSAL = re.compile(
 
 
 # --- splitting an answer into claims -------------------------------------------
+
+
+BACK = "»"  # marks a token of a cited text's word translated into the claim's language
+
+
+def coverage(qwords: Sequence[QueryWord], tokens: set[str], idf: Mapping[str, float]) -> float:
+    """Share of the claim's (idf-weighted) words that the cited text meets: in its words, or
+    through a translation either way (the claim's word translated, or the text's)."""
+    total = hit = 0.0
+    for w in qwords:
+        weight = max((idf.get(t, 0.0) for t in w.tokens | w.translations), default=0.0)
+        total += weight
+        if w.tokens & tokens:
+            hit += weight
+        elif w.translations & tokens or any(BACK + t in tokens for t in w.tokens):
+            hit += 0.8 * weight
+    return hit / total if total else 0.0
+
+
+def text_tokens(text: str, lang: str, lemmas: Sequence[str] = ()) -> set[str]:
+    """A cited text's tokens, and its words' (and lemmas') translations into the other
+    language, marked: "rejoint" (lemma "rejoindre") meets "joined"."""
+    from rag.answering import bilingual
+
+    toks = set(analyze(text))
+    source = [w for w in words(text) if not w.isdigit()] + list(lemmas)
+    other = [t for w in dict.fromkeys(source) for t in bilingual.translate(w, lang)[:2]]
+    toks |= {BACK + t for t in analyze(" ".join(other))}
+    return toks
 
 
 def move_markers(text: str) -> str:
@@ -166,14 +197,22 @@ _NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[’'-][^\W\d_]+)*"
 _NAME_RUN = re.compile(_NAME + r"(?:\s+" + _NAME + ")*")
 
 
-def claim_words(claim: str, lang: str = "fr") -> list[QueryWord]:
-    """The claim's content words, with French translations when it may be English.
+def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) -> list[QueryWord]:
+    """The claim's content words, with French translations when it may be English, and for
+    its names, the spellings the articles use ("Putin" meets "Poutine").
 
     The answer is asked for in the question's language, so an English question makes
     an English claim; a French question's answer may still slip into English.
     """
     english = lang == "en" or detect_question_language(claim) == "en"
-    return query_words(claim, "en" if english else "fr", expand=True)
+    out = query_words(claim, "en" if english else "fr", expand=True)
+    if corpus is not None:
+        capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+", claim)}
+        for w in out:
+            if w.word in capitalised:
+                for spelled in corpus.spellings(w.word):
+                    w.translations |= set(analyze(spelled))
+    return out
 
 
 def missing_facts(claim: str, qwords: Sequence[QueryWord], hay: set[str]) -> list[str]:
@@ -192,7 +231,10 @@ def missing_facts(claim: str, qwords: Sequence[QueryWord], hay: set[str]) -> lis
         name = [by_word[w] for w in words(m.group()) if w in by_word and not w.isdigit()]
         if m.start() == 0 and len(name) < 2:
             continue  # a single capitalised word that starts the sentence
-        if name and not any(w.tokens & hay or w.translations & hay for w in name):
+        if name and not any(
+            w.tokens & hay or w.translations & hay or any(BACK + t in hay for t in w.tokens)
+            for w in name
+        ):
             out.append(m.group())
     return out
 
@@ -239,35 +281,21 @@ class Verifier:
         known.update(new)
         return [float(known[t] @ vecs[0]) for t in sentences]
 
-    def session(
-        self,
-        question: str,
-        lang: str,
-        context: Sequence[Passage],
-        texts: Mapping[str, str],
-        index: LexicalIndex,
-    ) -> Check:
-        return Check(self, question, lang, context, texts, index)
+    def session(self, req: AnswerRequest) -> Check:
+        return Check(self, req)
 
 
 class Check:
     """One answer being verified: ``add`` each sentence, then ``draft``."""
 
-    def __init__(
-        self,
-        verifier: Verifier,
-        question: str,
-        lang: str,
-        context: Sequence[Passage],
-        texts: Mapping[str, str],
-        index: LexicalIndex,
-    ) -> None:
+    def __init__(self, verifier: Verifier, req: AnswerRequest) -> None:
         self.verifier = verifier
-        self.question = question
-        self.lang = lang
-        self.context = list(context)
-        self.texts = texts
-        self.index = index
+        self.request = req
+        self.question = req.question
+        self.lang = req.language
+        self.context = list(req.context)
+        self.texts = req.corpus.texts
+        self.index = req.corpus.index
         self.outcome = Outcome()
         self._numbers: dict[tuple[str, int, int], int] = {}  # quoted span -> citation n
         self._tokens: dict[tuple[str, int, int], set[str]] = {}
@@ -293,7 +321,7 @@ class Check:
         if is_fixed_refusal(sentence) or (not cited and is_refusal(sentence)):
             self.outcome.refused = True
             return None
-        qwords = claim_words(claim, self.lang)
+        qwords = claim_words(claim, self.lang, self.request.corpus)
         if not qwords:
             return None  # "Voici la réponse :" states nothing that could be checked
         if not cited:
@@ -385,7 +413,15 @@ class Check:
         doc = self.context[n - 1].doc_id
         key = (doc, *span)
         if key not in self._tokens:
-            self._tokens[key] = set(analyze(self.texts.get(doc, "")[span[0] : span[1]]))
+            text = self.texts.get(doc, "")[span[0] : span[1]]
+            corpus = self.request.corpus
+            lemmas = [
+                lemma
+                for s, e in corpus.doc_sentences(doc)
+                if span[0] <= s and e <= span[1] and (ann := corpus.annotation(doc, s)) is not None
+                for lemma in ann.lemmas
+            ]
+            self._tokens[key] = text_tokens(text, corpus.language(doc), lemmas)
         return self._tokens[key]
 
     def _cosines(self, claim: str, spans: list[tuple[int, Span]]) -> list[float]:
@@ -437,18 +473,21 @@ class Check:
                         reason="a refusal beside supported sentences",
                     )
                 )
-            found = [candidates(qtype, c.quote, self.question) for c in o.citations]
+            from rag.answering.extractive import short_answer_for
+
             qwords = query_words(self.question, self.lang)
             idf = {t: self.index.idf(t) for w in qwords for t in w.tokens | w.translations}
             cov = coverage(qwords, set(analyze(" ".join(c.quote for c in o.citations))), idf)
+            short, quote = short_answer_for(self.request, o.citations)
             return Draft(
                 " ".join(o.sentences),
-                short_answer(qtype, found),
+                short,
                 False,
                 o.citations,
                 round(cov, 4),
                 qtype,
                 unsupported=o.unsupported,
+                quoted_short=quote,
             )
         if o.refused:
             return Draft(

@@ -35,6 +35,7 @@ def test_citation_accuracy_gate(gold_summary):
 def test_short_answer_gate(gold_summary):
     _, s = gold_summary
     assert s["all"]["short_answer_accuracy"] >= THRESHOLDS["short_answer_accuracy"], s["all"]
+    assert s["all"]["short_exact"] >= THRESHOLDS["short_exact"], s["all"]
 
 
 def test_abstention_gate(gold_summary):
@@ -66,6 +67,7 @@ def test_held_out_sets_do_not_regress(assistant, name):
     known = {s.doc_id for s in assistant.sources()}
     _, summary = evaluate(assistant.ask, load_gold(ROOT / "evals" / name, known))
     s = summary["all"]
-    assert s["answer_correct"] >= gate["answer_accuracy"], s
-    assert s["abstention_accuracy"] >= gate["abstention_accuracy"], s
-    assert s["false_abstention_rate"] <= gate["false_abstention_rate_max"], s
+    assert (s["abstention_accuracy"] or 0.0) >= gate["abstention_accuracy"], s
+    if "answer_accuracy" in gate:  # offtopic.jsonl has only questions to refuse
+        assert s["answer_correct"] >= gate["answer_accuracy"], s
+        assert s["false_abstention_rate"] <= gate["false_abstention_rate_max"], s

@@ -307,7 +307,10 @@ Q_DRONES = (
     "Combien de drones d'attaque et de leurre la Russie a-t-elle tirés sur l'Ukraine dans la "
     "nuit de jeudi à vendredi ?"
 )
-RUBIO = "Marco Rubio, the US Secretary of State, joined a meeting with the members of the coalition for the first time"  # noqa: E501
+# an English claim on a French passage, in words the bilingual dictionary has: the generic
+# FreeDict table lacks "state" and "US" (they were met through a table written from the seed
+# articles, now removed); cross-language claim support is the LLM-verification issue's work
+RUBIO = "Marco Rubio joined a meeting with the members of the coalition for the first time"
 RUBIO_KEY = "Marco Rubio, a rejoint"
 ATLANTIS = "The capital of France is Atlantis"
 

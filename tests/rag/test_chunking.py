@@ -40,6 +40,16 @@ def test_titles_and_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_a_month_abbreviation_before_a_date_does_not_end_a_sentence():
+    text = "They met on Feb. 18, 2019 in Valbourg. Ils se sont revus le 3 janv. 2020 à Kerlan. Fin."
+    got = [text[a:b] for a, b in split_sentences(text)]
+    assert got == [
+        "They met on Feb. 18, 2019 in Valbourg.",
+        "Ils se sont revus le 3 janv. 2020 à Kerlan.",
+        "Fin.",
+    ]
+
+
 def test_sentences_end_after_closing_quotes_and_other_marks():
     assert sentences_of(
         'Il a dit "oui". "La contribution sera précisée", a-t-il déclaré. Fin.'

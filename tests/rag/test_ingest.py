@@ -261,7 +261,8 @@ def test_a_run_dying_mid_write_is_completed_by_the_next(
     are missing (the next run would call it unchanged) and its orphans are cleaned up."""
     monkeypatch.setattr(rag.ingest, "EMBED_GROUP", 20)  # the seeds in three store writes
     folder = copy_seeds(tmp_path / "articles")
-    dying = Ingestor(embedder, CrashingStore(ingestor.store, 2, after_write), ingestor.lexical_path)
+    crashing = CrashingStore(ingestor.store, 2, after_write)
+    dying = Ingestor(embedder, crashing, ingestor.lexical_path, annotator=ingestor.annotator)
     with pytest.raises(SimulatedCrash):
         dying.sync([folder], progress=False)
     survived = {d.document.doc_id for d in ingestor.store.list_documents()}

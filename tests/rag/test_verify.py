@@ -8,11 +8,12 @@ also the calibration set of the thresholds in ``rag.answering.verify``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import pytest
 
-from rag.answering import NOT_FOUND
+from rag.answering import NOT_FOUND, AnswerRequest, CorpusView
 from rag.answering.prompts import system_prompt, user_prompt
 from rag.answering.verify import (
     EMBEDDING_SUPPORT,
@@ -28,7 +29,6 @@ from rag.answering.verify import (
     split_sentences,
 )
 from rag.chunking import split_sentences as article_sentences
-from rag.lexical import LexicalIndex
 from rag.retrieval import _passage
 from rag.schemas import Passage
 from tests.rag.scripted_llm import pieces
@@ -39,13 +39,17 @@ Q_DRONES = "How many attack and decoy drones did Russia fire across Ukraine over
 
 @dataclass
 class Setup:
-    question: str
-    lang: str
-    context: list[Passage]
-    texts: dict[str, str]
-    index: LexicalIndex
+    request: AnswerRequest
     right: int  # number of a passage that states the fact
     wrong: int  # number of a passage of another article that does not
+
+    @property
+    def context(self) -> list[Passage]:
+        return list(self.request.context)
+
+    @property
+    def texts(self) -> Mapping[str, str]:
+        return self.request.corpus.texts
 
 
 @pytest.fixture(scope="module")
@@ -57,25 +61,26 @@ def verifier(embedder) -> Verifier:
 def setup(assistant):  # type: ignore[no-untyped-def]
     def make(question: str, key: str) -> Setup:
         p = assistant.prepare(question)
-        context = list(p.context)
+        chunks = p.request.corpus.index.chunks
+        context = list(p.request.context)
         right = [i for i, c in enumerate(context, 1) if key in c.text]
         if not right:  # retrieval missed it: put the passage that has it in the context
-            context.append(_passage(next(c for c in p.index.chunks if key in c.text)))
+            context.append(_passage(next(c for c in chunks if key in c.text)))
             right = [len(context)]
         doc = context[right[0] - 1].doc_id
         wrong = next(
             (i for i, c in enumerate(context, 1) if c.doc_id != doc and key not in c.text), None
         )
         if wrong is None:
-            context.append(_passage(next(c for c in p.index.chunks if c.doc_id != doc)))
+            context.append(_passage(next(c for c in chunks if c.doc_id != doc)))
             wrong = len(context)
-        return Setup(question, p.retrieval.language, context, p.texts, p.index, right[0], wrong)
+        return Setup(replace(p.request, context=context), right[0], wrong)
 
     return make
 
 
 def check_for(verifier: Verifier, s: Setup) -> Check:
-    return verifier.session(s.question, s.lang, s.context, s.texts, s.index)
+    return verifier.session(s.request)
 
 
 # --- parsing -----------------------------------------------------------------------
@@ -167,8 +172,14 @@ TRUE_CLAIMS = [
     ("What did NATO chief Mark Rutte say the aim of the summit was?", "clarifier",
      "Mark Rutte said the aim was to clarify what the coalition could provide, so as to "
      "discuss what the Americans could provide."),
-    (Q_DRONES, "112 drones", "Russia fired 112 attack and decoy drones across Ukraine "
-     "overnight from Thursday to Friday."),
+    pytest.param(
+        Q_DRONES, "112 drones", "Russia fired 112 attack and decoy drones across Ukraine "
+        "overnight from Thursday to Friday.",
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "'fired' met 'tiré' only through a table written from the seed articles, removed "
+            "by the issue on answers that generalise; cross-language claim support is the "
+            "issue on LLM verification")),
+    ),
     ("A diplomat of which country did Russia announce it was expelling?", "diplomate estonien",
      "Russia announced the expulsion of an Estonian diplomat in retaliation."),
     ("How many countries are ready to send troops to Ukraine?", "Vingt-six pays",
@@ -263,10 +274,10 @@ def test_the_embedding_decides_for_paraphrases_with_few_shared_words(
 ):
     s = setup(question, key)
     check = check_for(verifier, s)
-    support = check.support(claim, claim_words(claim, s.lang), [s.right])
+    support = check.support(claim, claim_words(claim, s.request.language), [s.right])
     assert LEXICAL_FLOOR <= support.lexical < LEXICAL_SUPPORT  # words alone would not do
     assert support.supported and support.cosine >= EMBEDDING_SUPPORT
-    lexical_only = Verifier(None).session(s.question, s.lang, s.context, s.texts, s.index)
+    lexical_only = Verifier(None).session(s.request)
     assert lexical_only.add(f"{claim} [{s.right}]") is None
 
 
@@ -309,15 +320,13 @@ def test_same_quote_cited_twice_is_one_citation(setup, verifier):
 
 
 def test_no_supported_sentence_falls_back_to_the_extractive_answer(setup, verifier, assistant):
-    s = setup(Q_RUBIO, "Marco Rubio, a rejoint")
+    s = setup(Q_DRONES, "112 drones")
     check = check_for(verifier, s)
     check.add("The capital of France is Atlantis [1].")
-    extractive = assistant.answerer.answer(s.question, s.lang, s.context, s.texts, s.index)
-    draft = check.draft(
-        lambda: assistant.answerer.answer(s.question, s.lang, s.context, s.texts, s.index)
-    )
+    extractive = assistant.answerer.answer(s.request)
+    draft = check.draft(lambda: assistant.answerer.answer(s.request))
     assert draft.fallback is True and not draft.abstained
-    assert draft.answer == extractive.answer and "Rubio" in draft.answer
+    assert draft.answer == extractive.answer and "112" in draft.answer
     assert [u.sentence for u in draft.unsupported] == ["The capital of France is Atlantis."]
 
 
@@ -362,7 +371,8 @@ def injected_setup(assistant) -> Setup:  # type: ignore[no-untyped-def]
         end=len(INJECTED),
         sentences=article_sentences(INJECTED),
     )
-    return Setup("What is the capital of France?", "en", [p], {"injected": INJECTED}, index, 1, 1)
+    corpus = CorpusView(index, {"injected": INJECTED})
+    return Setup(AnswerRequest("What is the capital of France?", "en", [p], corpus), 1, 1)
 
 
 def test_the_prompt_fences_articles_and_escapes_their_fence_tags(assistant):

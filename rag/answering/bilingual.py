@@ -1,0 +1,105 @@
+"""English and French words and place names, both ways, from generic resources only.
+
+Words come from FreeDict's eng-fra dictionary (``rag/data/freedict_en_fr.tsv``), read
+English to French and reversed for French to English. Country and region names come from
+the Unicode CLDR (``rag/data/places_en_fr.tsv``, see ``evals/make_places.py``). Names of
+people and towns are not translated here: the corpus's own name index matches them
+(``rag.answering.corpus``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+from rag.lexical import _stemmers, fold
+
+MAX_SENSES = 4  # translations kept per word: the first senses are the common ones
+
+
+def _rows(name: str) -> list[tuple[str, list[str]]]:
+    text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "\t" in line:
+            head, trans = line.split("\t", 1)
+            out.append((head.strip(), [t.strip() for t in trans.split("|") if t.strip()]))
+    return out
+
+
+def _stem(word: str, lang: str) -> str:
+    fr, en = _stemmers()
+    stemmer = en if lang == "en" else fr
+    return fold(stemmer.stemWord(word.casefold()))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _tables() -> dict[str, dict[str, list[str]]]:
+    """English stem -> French words (FreeDict's order); French word -> English words, most
+    likely first (``freedict_fr_en.tsv``, FreeDict reversed and ranked by frequency)."""
+    en_fr: dict[str, list[str]] = {}
+    for head, translations in _rows("freedict_en_fr.tsv"):
+        en_fr.setdefault(_stem(head, "en"), []).extend(translations)
+    fr_en: dict[str, list[str]] = {}
+    for head, translations in _rows("freedict_fr_en.tsv"):
+        fr_en[head] = translations
+        fr_en.setdefault("~" + _stem(head, "fr"), translations)
+    return {"en": en_fr, "fr": fr_en}
+
+
+def translate(word: str, lang: str) -> list[str]:
+    """Words of the other language for ``word`` of language ``lang`` (likely senses first)."""
+    tables = _tables()
+    if lang == "en":
+        return tables["en"].get(_stem(word, "en"), [])[:MAX_SENSES]
+    fr = tables["fr"]
+    key = fold(word).replace("’", "'")
+    for k in (key, key[:-1] if key.endswith(("s", "x")) else key, "~" + _stem(word, "fr")):
+        if k in fr:
+            return fr[k][:MAX_SENSES]
+    return []
+
+
+@functools.cache
+def _places() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern over every territory name of both languages (folded, longest first),
+    and each name's name in the other language."""
+    other: dict[str, str] = {}
+    for en, fr in _rows("places_en_fr.tsv"):
+        if fr:
+            a, b = fold(en).replace("’", "'"), fold(fr[0]).replace("’", "'")
+            other.setdefault(a, b)
+            other.setdefault(b, a)
+    names = sorted(other, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+    return pattern, other
+
+
+def place_names(text: str) -> list[tuple[str, str]]:
+    """Territory names in ``text`` (either language) and their name in the other language:
+    ("Russia", "russie"), ("Allemagne", "germany")."""
+    folded = fold(text).replace("’", "'")
+    if len(folded) != len(text):  # a character that folds to several: no offsets to share
+        return []
+    pattern, other = _places()
+    return [(text[m.start() : m.end()], other[m.group(0)]) for m in pattern.finditer(folded)]
+
+
+def translated_query(text: str, lang: str) -> str:
+    """The question's content words in the other language (likely senses), its names and
+    numbers kept as they are: a query for the articles written in the other language."""
+    from rag.lexical import stopwords
+
+    stop = stopwords()
+    out: list[str] = []
+    places = dict(place_names(text))
+    for m in re.finditer(r"[\w'’-]+", text):
+        word = m.group(0)
+        if word in places:
+            out.append(places[word])
+        elif word[0].isupper() or any(c.isdigit() for c in word):
+            out.append(word)
+        elif fold(word) not in stop and len(word) > 2:
+            out.extend(translate(word, lang)[:2])
+    return " ".join(out)

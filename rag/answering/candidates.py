@@ -1,0 +1,168 @@
+"""Candidate sentences of the context, with what they hold that could answer.
+
+Each sentence of each context passage (once, even when two passages overlap) becomes a
+``Candidate``: its text, annotations, neighbours and the offsets of the words that meet the
+question. For a question that wants a kind of thing (a person, a number, a date, a place),
+its ``options`` are the sentence's mentions of that kind that the question does not give.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rag.answering.corpus import CorpusView
+from rag.answering.question import NameRef, Question, Term
+from rag.lexical import _stemmers, analyze, words
+from rag.schemas import Mention, Passage, SentenceAnnotation, Span
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass
+class Candidate:
+    passage: Passage
+    start: int
+    end: int
+    text: str
+    annotation: SentenceAnnotation | None
+    index: int  # position of the sentence in its document
+    window: list[Span]  # the sentence and its neighbours, in order
+    tokens: set[str]
+    window_tokens: set[str]
+    hits: list[tuple[int, Term]]  # (offset in the document, term) of each asked word met
+    options: list[Mention] = field(default_factory=list)
+    neighbour_options: list[Mention] = field(default_factory=list)  # in the window's others
+    doc_size: int = 0  # sentences in the document
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0  # the ranker's
+    share: float = 0.0  # its softmax share among the question's candidates
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.doc_id
+
+
+def match_tokens(text: str) -> set[str]:
+    """The keyword index's tokens (French stems, five-letter prefixes) plus English stems
+    (``en:``, so "scored" meets "scoring")."""
+    _, en = _stemmers()
+    toks = set(analyze(text))
+    for w in words(text):
+        if w.isdigit():
+            continue
+        toks.add("en:" + en.stemWord(w))  # type: ignore[attr-defined]
+    return toks
+
+
+@functools.lru_cache(maxsize=50_000)
+def word_tokens(word: str) -> frozenset[str]:
+    return frozenset(match_tokens(word))
+
+
+def sentence_tokens(text: str, annotation: SentenceAnnotation | None) -> set[str]:
+    """Tokens of a sentence's words and of its lemmas (irregular forms meet)."""
+    toks = match_tokens(text)
+    if annotation is not None and annotation.lemmas:
+        toks |= match_tokens(" ".join(annotation.lemmas))
+    return toks
+
+
+def meets(term: Term, tokens: set[str]) -> float:
+    """1 when the sentence has the word, 0.8 when it has a translation of it, else 0."""
+    if term.tokens & tokens:
+        return 1.0
+    if term.translations & tokens:
+        return 0.8
+    return 0.0
+
+
+def name_met(name: NameRef, tokens: set[str]) -> bool:
+    """A name is met when any of its words is (a surname stands for the person)."""
+    return bool(name.tokens & tokens)
+
+
+def gather(q: Question, context: Sequence[Passage], corpus: CorpusView) -> list[Candidate]:
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    toks = corpus.sentence_tokens
+
+    for p in context:
+        text = corpus.texts.get(p.doc_id)
+        if text is None:
+            continue
+        doc = corpus.doc_sentences(p.doc_id)
+        position = {a: i for i, (a, _) in enumerate(doc)}
+        for s, e in p.sentences:
+            if (p.doc_id, s) in seen:
+                continue
+            seen.add((p.doc_id, s))
+            i = position.get(s, -1)
+            window = [doc[j] for j in (i - 1, i, i + 1) if 0 <= j < len(doc)] if i >= 0 else []
+            window = window or [(s, e)]
+            ann = corpus.annotation(p.doc_id, s)
+            own = toks(p.doc_id, (s, e))
+            around = set().union(*(toks(p.doc_id, w) for w in window))
+            cand = Candidate(p, s, e, text[s:e], ann, i, window, own, around, _hits(q, text, s, e))
+            cand.options = options(q, ann, text)
+            cand.neighbour_options = [
+                m
+                for a, _ in window
+                if a != s
+                for m in options(q, corpus.annotation(p.doc_id, a), text)
+            ]
+            cand.doc_size = len(doc)
+            out.append(cand)
+    return out
+
+
+def _hits(q: Question, text: str, s: int, e: int) -> list[tuple[int, Term]]:
+    """Where the asked words are met in the sentence (document offsets)."""
+    out = []
+    asked = q.asked
+    for m in _WORD.finditer(text, s, e):
+        toks = word_tokens(m.group(0))
+        for t in asked:
+            if t.tokens & toks or t.translations & toks:
+                out.append((m.start(), t))
+    return out
+
+
+def given(q: Question, mention: Mention, text: str) -> bool:
+    """The question already gives this mention (its name, its number): not an answer."""
+    surface = text[mention.start : mention.end]
+    toks = {t for t in analyze(surface) if not t.startswith("~")}
+    if toks and any(toks <= n.tokens or (n.tokens and n.tokens <= toks) for n in q.names):
+        return True
+    if mention.kind in ("NUM", "MONEY", "PERCENT") and mention.value:
+        return any(_same_number(mention.value, n) for n in q.numbers)
+    if mention.kind == "DATE" and mention.value:
+        return any(n in mention.value for n in q.numbers if len(n) == 4)
+    return False
+
+
+def _same_number(value: str, given: str) -> bool:
+    try:
+        return abs(float(value) - float(given.replace(",", "."))) < 1e-9
+    except ValueError:
+        return False
+
+
+def options(q: Question, annotation: SentenceAnnotation | None, text: str) -> list[Mention]:
+    """A sentence's mentions of the kinds the question wants, minus what it gives."""
+    kinds = q.expects
+    if not kinds or annotation is None:
+        return []
+    return [
+        m
+        for m in annotation.mentions
+        if m.kind in kinds and not given(q, m, text) and not _year_for_count(q, m)
+    ]
+
+
+def _year_for_count(q: Question, m: Mention) -> bool:
+    """A bare year is not a count ("in 2017" does not answer "how many")."""
+    year = re.fullmatch(r"(19|20)\d\d", m.value or "")
+    return q.qtype == "how_many" and m.kind == "NUM" and bool(year)

@@ -1,0 +1,313 @@
+"""Generic features of a candidate sentence, and of a mention in it, for one question.
+
+Nothing here knows an article: each feature measures how a sentence relates to the
+question through the question's words (lemmas, stems, the bilingual dictionary), the kind
+of thing asked against the sentence's mentions, the roles of the parse against the role
+asked, negation and absence, the question's names nearby, and retrieval's own scores. The
+weights that combine them are fitted on data (``rag.answering.scoring``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from rag.answering.candidates import Candidate, meets, name_met
+from rag.answering.corpus import CorpusView
+from rag.answering.question import Question, Term
+from rag.lexical import analyze
+from rag.schemas import Mention, Predicate
+
+SENTENCE_FEATURES = (
+    "cov",  # idf-weighted share of the question's words the sentence meets
+    "cov_asked",  # the same for the words outside the names the question gives
+    "cov_asked_win",  # ... met in the sentence or a neighbour
+    "names",  # share of the question's names met in the sentence
+    "names_win",  # ... in the sentence or a neighbour
+    "names_doc",  # ... anywhere in the document
+    "missing_rare",  # how specific the most specific asked word that is not met nearby is
+    "dense",  # the passage's dense (cosine) score
+    "keyword",  # the passage's keyword score over the context's best
+    "rank",  # 1 / the passage's rank
+    "typed",  # the question wants a kind of thing (person, number, date, place, name)
+    "has_option",  # the sentence holds such a thing that the question does not give
+    "option_near",  # how close the nearest such thing is to an asked word
+    "focus",  # the asked noun (what is counted, the class asked for) is next to one
+    "role",  # one fills the asked role of a verb the question uses (parse)
+    "verb",  # the sentence has a verb the question uses
+    "negated",  # the best such thing is negated or absent ("en l'absence de X")
+    "verb_negated",  # the question's verb is negated in the sentence, not in the question
+    "precision",  # when: the date is as precise as asked (a day for "quel jour")
+    "reason",  # why: the sentence gives a reason or a purpose
+    "lead",  # one of the document's first two sentences
+    "position",  # where in the document (0 first, 1 last)
+    "length",  # log length
+    "doc",  # the document's best passage score over the context's best
+    "local",  # share of the asked words met within reach of the best such thing
+    "neighbour_option",  # no such thing here, but one in a neighbouring sentence
+    "no_option",  # the question wants a kind of thing and the sentence has none
+    "focus_missing",  # the asked noun qualifies none of the things the sentence holds
+    "swapped",  # the question's doer is not the doer of the sentence's verb, another name is
+    "attached",  # one depends on a word the question uses
+    "doc_missing",  # idf-weighted share of the asked words the whole document never meets
+    "doc_missing_rare",  # how specific the most specific of them is
+)
+# What the confidence model reads: whether anything in the context is about the question
+# at all. Few features on purpose: with every sentence feature it fitted the fit questions
+# and generalised worse (out-of-fold AUC 0.64 against 0.93 for off-topic questions).
+CONFIDENCE_FEATURES = (
+    "best_cov",  # the best coverage of the question among all candidates
+    "best_dense",  # the best passage dense score among them
+    "doc_missing",  # share of the asked words the best candidate's document never meets
+    "best_names",  # the best share of the question's names any candidate's document has
+    "unknown_names",  # share of the question's names no article of the corpus ever uses
+    "share",  # the best candidate's share of the ranker's softmax
+    "margin",  # its lead over the second
+)
+MENTION_FEATURES = (
+    "near",  # closeness to the nearest asked word
+    "role",  # fills the asked role of a verb the question uses
+    "focus",  # the asked noun is its head, its unit, or right before it
+    "negated",
+    "preferred",  # the first kind the question wants (a person for who)
+    "first",  # the first such mention of the sentence
+    "in_subject",  # in the sentence's first subject
+    "attached",  # depends on a word the question uses ("signé le 2 mai" for "quand signé")
+)
+# Reasons and purposes: connectives, a generic language resource.
+_REASON = re.compile(
+    r"\b(?:afin (?:de|d['’]|que)|dans l['’]espoir|parce qu|car\b|en raison d|pour (?:que|qu['’])|"
+    r"pour [a-zéè]+(?:er|ir|re)\b|à cause d|grâce à|suite à|du fait d|faute d|because|"
+    r"in order to|so that|due to|owing to|thanks to|in the hope|as a result of|after|"
+    r"since\b|en vue d)",
+    re.IGNORECASE,
+)
+# The nouns that ask for a kind of number: a percentage answers "what percentage", an amount
+# of money "how much money" (generic words, both languages).
+_KIND_WORDS = {
+    "PERCENT": frozenset(analyze("pourcentage percentage percent pourcent taux rate part share")),
+    "MONEY": frozenset(analyze("montant amount somme sum money argent prix price coût cost")),
+}
+PRECISION_RANK = {"year": 1, "month": 2, "day": 3, "time": 4}
+NEAR_CHARS = 60.0
+LOCAL_CHARS = 80
+FOCUS_WORDS_BEFORE = 4  # "le ministre de l'Économie Antoine Armand", "referee Martin Atkinson"
+
+
+def _indexed(token: str) -> bool:
+    """A token of the keyword index (not an English stem or a skeleton, which it lacks)."""
+    return not token.startswith(("en:", "#"))
+
+
+def idf_weights(q: Question, corpus: CorpusView) -> dict[str, float]:
+    """Each question word's weight: the idf of its rarest index token."""
+    return {
+        t.word: max(
+            (corpus.idf(x) for x in t.tokens | t.translations if _indexed(x)),
+            default=0.0,
+        )
+        for t in q.terms
+    }
+
+
+def coverage(terms: Sequence[Term], tokens: set[str], weights: dict[str, float]) -> float:
+    total = sum(weights.get(t.word, 0.0) for t in terms)
+    hit = sum(weights.get(t.word, 0.0) * meets(t, tokens) for t in terms)
+    return hit / total if total else 0.0
+
+
+def sentence_features(
+    q: Question,
+    c: Candidate,
+    corpus: CorpusView,
+    weights: dict[str, float],
+    doc_tokens: set[str],
+    top_keyword: float,
+    doc_score: float = 1.0,
+) -> dict[str, float]:
+    asked = q.asked
+    f: dict[str, float] = dict.fromkeys(SENTENCE_FEATURES, 0.0)
+    f["cov"] = coverage(q.terms, c.tokens, weights)
+    f["cov_asked"] = coverage(asked, c.tokens, weights)
+    f["cov_asked_win"] = coverage(asked, c.window_tokens, weights)
+    if q.names:
+        nw = [max((corpus.idf(t) for t in n.tokens), default=1.0) or 1.0 for n in q.names]
+        total = sum(nw)
+        f["names"] = (
+            sum(w * name_met(n, c.tokens) for n, w in zip(q.names, nw, strict=True)) / total
+        )
+        f["names_win"] = (
+            sum(w * name_met(n, c.window_tokens) for n, w in zip(q.names, nw, strict=True)) / total
+        )
+        f["names_doc"] = (
+            sum(w * name_met(n, doc_tokens) for n, w in zip(q.names, nw, strict=True)) / total
+        )
+    else:
+        f["names"] = f["names_win"] = f["names_doc"] = 1.0
+    missing = [weights.get(t.word, 0.0) for t in asked if not meets(t, c.window_tokens)]
+    top = max(weights.values(), default=1.0) or 1.0
+    f["missing_rare"] = max(missing, default=0.0) / top
+    absent = [weights.get(t.word, 0.0) for t in asked if not meets(t, doc_tokens)]
+    total = sum(weights.get(t.word, 0.0) for t in asked)
+    f["doc_missing"] = sum(absent) / total if total else 0.0
+    f["doc_missing_rare"] = max(absent, default=0.0) / top
+    p = c.passage
+    f["dense"] = max(p.dense_score or 0.0, 0.0)
+    f["keyword"] = (p.keyword_score or 0.0) / top_keyword if top_keyword else 0.0
+    f["rank"] = 1.0 / max(p.rank, 1)
+    f["typed"] = float(bool(q.expects))
+    f["lead"] = float(0 <= c.index < 2)
+    f["position"] = c.index / max(c.doc_size - 1, 1) if c.index >= 0 else 0.5
+    f["doc"] = doc_score
+    f["neighbour_option"] = float(bool(q.expects) and not c.options and bool(c.neighbour_options))
+    f["no_option"] = float(bool(q.expects) and not c.options)
+    f["length"] = math.log1p(len(c.text)) / 6.0
+    f["reason"] = float(q.qtype == "why" and bool(_REASON.search(c.text)))
+    verbs = matched_predicates(q, c)
+    f["verb"] = float(bool(verbs))
+    f["verb_negated"] = float(any(v.negated for v in verbs) and not q.negated)
+    f["swapped"] = float(_swapped(q, c, verbs))
+    if c.options:
+        ranked = [mention_features(q, c, m, verbs) for m in c.options]
+        f["has_option"] = 1.0
+        f["option_near"] = max(r["near"] for r in ranked)
+        f["focus"] = max(r["focus"] for r in ranked)
+        f["focus_missing"] = float(q.focus is not None and f["focus"] == 0.0)
+        f["role"] = max(r["role"] for r in ranked)
+        f["attached"] = max(r["attached"] for r in ranked)
+        best = max(range(len(ranked)), key=lambda i: ranked[i]["score_hint"])
+        f["local"] = _local(q, c, c.options[best], weights)
+        # a negated or absent answer is right only for a negated question ("not vaccinated")
+        f["negated"] = abs(max(ranked, key=lambda r: r["score_hint"])["negated"] - q.negated)
+        if q.qtype == "when":
+            f["precision"] = max(_precision_ok(q, m) for m in c.options)
+    return f
+
+
+def _swapped(q: Question, c: Candidate, verbs: Sequence[Predicate]) -> bool:
+    """The sentence's verb that the question uses has for doer another name of the question,
+    not the one the question makes the doer ("did Ukraine launch" - "la Russie a tiré")."""
+    if q.agent is None or len(q.names) < 2 or not verbs:
+        return False
+    text = c.text
+    others = [n for n in q.names if n is not q.agent]
+    for v in verbs:
+        for role, a, b in v.args:
+            if role != ("agent" if v.passive else "subj"):
+                continue
+            toks = set(analyze(text[max(a - c.start, 0) : b - c.start]))
+            if not toks & q.agent.tokens and any(toks & n.tokens for n in others):
+                return True
+    return False
+
+
+def _local(q: Question, c: Candidate, m: Mention, weights: dict[str, float]) -> float:
+    """Idf-weighted share of the asked words met within ``LOCAL_CHARS`` of the mention."""
+    total = sum(weights.get(t.word, 0.0) for t in q.asked)
+    near = {t.word for pos, t in c.hits if _gap(m, pos) <= LOCAL_CHARS}
+    return sum(weights.get(w, 0.0) for w in near) / total if total else 0.0
+
+
+def unknown_names(q: Question, corpus: CorpusView) -> float:
+    """Share of the question's names that no article uses, in any spelling ("Australia" in a
+    corpus about Ukraine): a question about something the articles never mention."""
+    if not q.names:
+        return 0.0
+    vocab = corpus.index.vocab
+    return sum(not (n.tokens & vocab) for n in q.names) / len(q.names)
+
+
+def confidence_features(
+    scores: Sequence[float],
+    shares: Sequence[float],
+    rows: Sequence[dict[str, float]],
+    unknown: float = 0.0,
+) -> dict[str, float]:
+    """The confidence model's input: ranker scores and candidate features, best first."""
+    f = {name: rows[0].get(name, 0.0) for name in CONFIDENCE_FEATURES}
+    f["unknown_names"] = unknown
+    f["margin"] = scores[0] - scores[1] if len(scores) > 1 else 5.0
+    f["share"] = shares[0] if shares else 0.0
+    f["best_cov"] = max(r.get("cov", 0.0) for r in rows)
+    f["best_dense"] = max(r.get("dense", 0.0) for r in rows)
+    f["best_names"] = max(r.get("names_doc", 0.0) for r in rows)
+    return f
+
+
+def matched_predicates(q: Question, c: Candidate) -> list[Predicate]:
+    """The sentence's verbs that the question uses (by lemma, stem or translation)."""
+    if c.annotation is None:
+        return []
+    out = []
+    for pred in c.annotation.predicates:
+        toks = set(analyze(pred.lemma))
+        if any(meets(t, toks) for t in q.asked):
+            out.append(pred)
+    return out
+
+
+def mention_features(
+    q: Question, c: Candidate, m: Mention, verbs: Sequence[Predicate]
+) -> dict[str, float]:
+    f: dict[str, float] = dict.fromkeys(MENTION_FEATURES, 0.0)
+    if c.hits:
+        gap = min(_gap(m, pos) for pos, _ in c.hits)
+        f["near"] = math.exp(-gap / NEAR_CHARS)
+    f["role"] = float(any(_in_role(q, m, v) for v in verbs))
+    f["focus"] = _focus(q, c, m)
+    f["negated"] = float(m.negated != q.negated)
+    kinds = sorted(q.expects, key=lambda k: _PREFERENCE.get(k, 9))
+    f["preferred"] = float(bool(kinds) and m.kind == kinds[0])
+    first = next((x for x in c.options if x.kind == m.kind), None)
+    f["first"] = float(first is m)
+    f["in_subject"] = float(m.role == "subj")
+    head = set(analyze(m.head)) if m.head else set()
+    f["attached"] = float(bool(head) and any(meets(t, head) for t in q.asked))
+    f["score_hint"] = f["near"] + f["role"] + f["focus"] - f["negated"]
+    return f
+
+
+_PREFERENCE = {"PER": 0, "LOC": 0, "DATE": 0, "NUM": 0, "MONEY": 1, "PERCENT": 1, "ORG": 2}
+
+
+def _gap(m: Mention, pos: int) -> float:
+    if m.start <= pos < m.end:
+        return 0.0
+    return float(min(abs(pos - m.end), abs(m.start - pos)))
+
+
+def _in_role(q: Question, m: Mention, v: Predicate) -> bool:
+    """The mention fills the role the question asks of this verb: the doer (active subject,
+    passive agent) or, for "who was appointed" / "whom", the one acted upon."""
+    want = {"obj", "iobj"} if q.patient else {"subj", "agent"}
+    for role, a, b in v.args:
+        if a <= m.start and m.end <= b:
+            if v.passive:
+                role = {"subj": "obj", "agent": "subj"}.get(role, role)
+            return role in want
+    return False
+
+
+def _focus(q: Question, c: Candidate, m: Mention) -> float:
+    """The asked noun qualifies the mention: its unit ("143 chevaux" for horses), its head
+    ("le ministre X"), or a word just before it ("referee Martin Atkinson")."""
+    if q.focus is None:
+        return 0.0
+    toks: set[str] = set(_KIND_WORDS.get(m.kind, ()))
+    for w in (m.unit, m.head):
+        if w:
+            toks |= set(analyze(w))
+    before = c.text[: max(m.start - c.start, 0)].split()[-FOCUS_WORDS_BEFORE:]
+    after = c.text[m.end - c.start :].split()[:2] if m.kind in ("NUM", "MONEY") else []
+    toks |= set(analyze(" ".join(before + after)))
+    return meets(q.focus, toks)
+
+
+def _precision_ok(q: Question, m: Mention) -> float:
+    if not q.precision or not m.value:
+        return 1.0
+    have = {1: "year", 2: "month", 3: "day"}.get(m.value.count("-") + 1, "year")
+    if m.kind == "TIME":
+        have = "time"
+    return float(PRECISION_RANK[have] >= PRECISION_RANK[q.precision])

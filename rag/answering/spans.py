@@ -1,0 +1,174 @@
+"""The short answer: the exact span that answers, in the reader's language where it can be
+rendered exactly (numbers, dates, names; a counted noun through the dictionary).
+
+The span comes from the quoted sentence's mentions of the asked kind, ranked by the fitted
+mention model; mentions coordinated with the best one ("Steve Witkoff et Jared Kushner",
+"à Cholet (Maine-et-Loire) et à Vannes") answer with it. The quoted span itself is kept
+verbatim beside the rendering (``Draft.quoted_short``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answering import bilingual
+from rag.answering.candidates import Candidate
+from rag.answering.features import matched_predicates, mention_features
+from rag.answering.question import Question
+from rag.answering.scoring import Logistic
+from rag.schemas import Mention
+
+# Between two coordinated mentions: punctuation, then a conjunction with at most three
+# lower-case words ("et son gendre", ") et à"), or at most a preposition ("(", ", à").
+_GLUE = re.compile(
+    r"^[\s,;()\[\]–—-]*(?:(?:et|and|ou|or|&|ainsi que|as well as)\b[\s,]*"
+    r"(?:[a-zà-ÿ'’.-]+\s+){0,3}|(?:(?:à|en|au|aux|in|at|de|of)\s+)?)[\s(]*$"
+)
+MONTHS = {
+    "en": "January February March April May June July August September October November "
+    "December".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
+    "décembre".split(),
+}
+WEEKDAYS = {
+    "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(),
+    "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche".split(),
+}
+_RELATIVE = re.compile(
+    r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd|demain|veille|"
+    r"lendemain|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+    r"tomorrow|last|next|this|dernier|dernière|prochain|prochaine|ce|cette)\b",
+    re.IGNORECASE,
+)
+
+
+def best_mentions(q: Question, c: Candidate, model: Logistic) -> list[Mention]:
+    """The mentions that answer, best first, with those coordinated with it."""
+    if not c.options:
+        return []
+    verbs = matched_predicates(q, c)
+    scores = [model(mention_features(q, c, m, verbs)) for m in c.options]
+    best = c.options[max(range(len(scores)), key=lambda i: scores[i])]
+    if best.kind in ("PER", "ORG", "LOC", "MISC") or q.many:
+        return coordinated(c, best)  # "Steve Witkoff et Jared Kushner" answer "who" together
+    return [best]  # one number or date: "597 000 et 620 000" are two answers, not one
+
+
+def coordinated(c: Candidate, best: Mention) -> list[Mention]:
+    """``best`` and the options of its kind coordinated with it, in text order."""
+    same = sorted(
+        (m for m in c.options if _family(m) == _family(best) and m.negated == best.negated),
+        key=lambda m: m.start,
+    )
+    i = next(k for k, m in enumerate(same) if m is best)
+    lo = hi = i
+    while lo > 0 and _joined(c, same[lo - 1], same[lo]):
+        lo -= 1
+    while hi + 1 < len(same) and _joined(c, same[hi], same[hi + 1]):
+        hi += 1
+    return same[lo : hi + 1]
+
+
+def _family(m: Mention) -> str:
+    return "name" if m.kind in ("PER", "ORG", "LOC", "MISC") else m.kind
+
+
+def _joined(c: Candidate, a: Mention, b: Mention) -> bool:
+    gap = c.text[a.end - c.start : b.start - c.start]
+    return bool(gap.strip()) and bool(_GLUE.match(gap))
+
+
+def render(
+    q: Question, mentions: Sequence[Mention], text: str, doc_lang: str, reader: str
+) -> tuple[str, str] | None:
+    """(the short answer as shown, the verbatim span it came from)."""
+    if not mentions:
+        return None
+    quote = text[mentions[0].start : mentions[-1].end]
+    parts = [_render_one(m, text, doc_lang, reader, q) for m in mentions]
+    return ", ".join(dict.fromkeys(parts)), quote
+
+
+def _render_one(m: Mention, text: str, doc_lang: str, reader: str, q: Question) -> str:
+    surface = " ".join(text[m.start : m.end].split())
+    if m.kind == "DATE" and m.value and (reader != doc_lang or _RELATIVE.search(surface)):
+        return render_date(m.value, reader) or surface
+    if m.kind in ("NUM", "MONEY", "PERCENT") and reader != doc_lang and m.value:
+        return render_number(m, reader) or surface
+    if m.kind in ("NUM",) and m.unit and m.unit.casefold() not in surface.casefold():
+        following = text[m.end : m.end + 40].split()
+        if following and following[0].casefold().startswith(m.unit.casefold()[:4]):
+            return f"{surface} {following[0].strip(',.;:')}"
+    return surface
+
+
+def render_date(value: str, lang: str) -> str | None:
+    """An ISO date at its precision, written out: "Tuesday 6 January 2026", "mardi 6 janvier
+    2026", "January 2026", "2026"."""
+    import datetime as dt
+
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return str(year)
+        month = MONTHS[lang if lang in MONTHS else "en"][int(parts[1]) - 1]
+        if len(parts) == 2:
+            return f"{month} {year}"
+        day = dt.date(year, int(parts[1]), int(parts[2]))
+    except (ValueError, IndexError):
+        return None
+    weekday = WEEKDAYS[lang if lang in WEEKDAYS else "en"][day.weekday()]
+    return f"{weekday} {day.day} {month} {year}"
+
+
+def render_number(m: Mention, lang: str) -> str | None:
+    """A number in the reader's conventions, with its unit through the dictionary:
+    "26 pays" -> "26 countries", "2.389 emplois" -> "2,389 jobs", "59.3%" -> "59,3 %"."""
+    assert m.value is not None
+    try:
+        value = float(m.value)
+    except ValueError:
+        return None
+    number = _format(value, lang)
+    if m.kind == "PERCENT" or m.unit == "%":
+        return f"{number} %" if lang == "fr" else f"{number}%"
+    unit = m.unit or ""
+    if unit and re.fullmatch(r"[A-Z]{3}", unit):  # a currency code
+        return f"{number} {unit}"
+    if unit:
+        words = bilingual.translate(unit, "fr" if lang == "en" else "en")
+        if words:
+            noun = words[0]
+            unit = _plural(noun, lang) if value != 1 else noun
+    return f"{number} {unit}".strip()
+
+
+def _format(value: float, lang: str) -> str:
+    if value >= 1e9 and value % 1e7 == 0:
+        scaled, word = (
+            value / 1e9,
+            {"en": "billion", "fr": "milliards"}[lang if lang == "fr" else "en"],
+        )
+    elif value >= 1e6 and value % 1e4 == 0:
+        scaled, word = (
+            value / 1e6,
+            {"en": "million", "fr": "millions"}[lang if lang == "fr" else "en"],
+        )
+    else:
+        scaled, word = value, ""
+    text = f"{scaled:,.2f}".rstrip("0").rstrip(".") if scaled % 1 else f"{int(scaled):,}"
+    if lang == "fr":
+        text = text.replace(",", " ").replace(".", ",")
+    return f"{text} {word}".strip()
+
+
+def _plural(noun: str, lang: str) -> str:
+    if " " in noun or noun.endswith(("s", "x", "z")):
+        return noun
+    if lang == "en" and noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if lang == "fr" and noun.endswith(("au", "eu")):
+        return noun + "x"
+    return noun + "s"

@@ -1,0 +1,29 @@
+"""The language layer: what spaCy reads in each sentence at ingest, stored with the chunks.
+
+Ingest annotates every sentence once (entities, lemmas, normalised numbers and dates,
+grammatical roles); the answerer reads the stored ``SentenceAnnotation``s and never
+loads a pipeline, so a cold ``rag ask`` stays fast.
+
+Importing this package is cheap: spaCy, text2num and dateparser are imported only when
+the first document is annotated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from rag.schemas import Document, SentenceAnnotation, Span
+
+
+class Annotator(Protocol):
+    """Reads sentences of a document; one annotation per span, same order, same offsets."""
+
+    def require(self, language: str) -> None:
+        """Load (once) the pipeline for ``language``; raise ``ModelUnavailable`` if missing."""
+        ...
+
+    def annotate(self, doc: Document, sentences: Sequence[Span]) -> list[SentenceAnnotation]: ...
+
+
+__all__ = ["Annotator"]

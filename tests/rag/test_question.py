@@ -1,0 +1,108 @@
+"""Question analysis without a parser: the kind of answer, what is asked, the names given."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answering.question import analyze_question, question_type, split_question
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("Who chairs the river authority?", "who"),
+        ("Qui préside l'office des rivières ?", "who"),
+        ("combien de barques sont arrivées", "how_many"),
+        ("How much did the ferry ticket cost?", "how_many"),
+        ("What percentage of voters turned out?", "how_many"),
+        ("jusqu'à quel niveau la rivière est montée", "how_many"),
+        ("Quand le pont doit-il rouvrir ?", "when"),
+        ("what year was the lighthouse built", "when"),
+        ("jusqu'à quand dure la fermeture", "when"),
+        ("Où le marché se tient-il ?", "where"),
+        ("In which town did the festival open?", "where"),
+        ("Pourquoi la ligne a-t-elle fermé ?", "why"),
+        ("How did the cooperative avoid bankruptcy?", "why"),
+        ("Was the mayor re-elected?", "yesno"),
+        ("Le maire soutient-il le projet ?", "yesno"),
+        ("What does the acronym CRAB stand for?", "definition"),
+        ("c'est quoi une cour d'appel", "definition"),
+        ("Comment s'appelle le directeur du port ?", "name"),
+        ("Which river flooded the lower town?", "which"),
+        ("Quel gouverneur a déclaré l'état d'urgence ?", "which"),
+        ("What did the council decide?", "what"),
+    ],
+)
+def test_question_type(question, qtype):
+    assert analyze_question(question, "en").qtype == qtype
+    if qtype not in ("which",):
+        assert question_type(question) == qtype
+
+
+def test_the_first_question_word_decides():
+    assert question_type("Where was the envoy greeted when he arrived?") == "where"
+    assert question_type("When did the envoy arrive where the talks were held?") == "when"
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("How many horses pulled the carriage?", "horses"),
+        ("combien d'emplois la coopérative supprime", "emplois"),
+        ("Which economy minister criticised the plan?", "minister"),
+        ("Quel président a nommé la juge ?", "président"),
+        ("Who is the mayor of Port-Vaillant?", "mayor"),
+        ("le pont rouvre quel jour exactement ?", "jour"),
+    ],
+)
+def test_the_asked_noun(question, focus):
+    q = analyze_question(question, "en")
+    assert q.focus is not None and q.focus.word == focus
+
+
+def test_who_was_acted_upon():
+    assert analyze_question("Who was appointed by the governor?", "en").patient
+    assert analyze_question("Qui a été nommé par la gouverneure ?", "fr").patient
+    assert analyze_question("Whom did the court acquit?", "en").patient
+    assert not analyze_question("Who appointed the judge?", "en").patient
+
+
+def test_names_drop_capitalised_function_words():
+    q = analyze_question("Was Ilona Varga re-elected in Port-Vaillant?", "en")
+    assert [n.text for n in q.names] == ["Ilona Varga", "Port-Vaillant"]
+    q = analyze_question("In the Brenner reform, what does CRAB stand for?", "en")
+    assert [n.text for n in q.names] == ["Brenner", "CRAB"]
+
+
+def test_precision_and_several_things():
+    assert analyze_question("Le pont rouvre quel jour ?", "fr").precision == "day"
+    assert analyze_question("What year did it open?", "en").precision == "year"
+    assert analyze_question("Which two ships collided?", "en").many
+    assert not analyze_question("Which ship sank?", "en").many
+
+
+def test_words_carry_their_translation():
+    q = analyze_question("How many horses pulled the carriage?", "en")
+    horses = next(t for t in q.terms if t.word == "horses")
+    assert "cheval" in horses.translations
+    q = analyze_question("combien de chevaux tiraient la calèche", "fr")
+    chevaux = next(t for t in q.terms if t.word == "chevaux")
+    assert any(t.startswith("hors") for t in chevaux.translations)
+
+
+def test_country_names_meet_across_languages():
+    q = analyze_question("What did Germany announce?", "en")
+    (germany,) = q.names
+    assert "allemagn" in germany.tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("Où se tient le marché, et où se tenait-il avant ?", 2),
+        ("Who opened the bridge and when?", 1),
+        ("Qui a parlé ?", 1),
+    ],
+)
+def test_split_question(question, parts):
+    assert len(split_question(question)) == parts

@@ -1,0 +1,74 @@
+"""Short answers: the exact span, coordinated names together, rendered in the reader's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answering.question import analyze_question
+from rag.answering.spans import coordinated, render, render_date, render_number
+from rag.schemas import Mention
+
+TEXT = (
+    "Le port est représenté par son directeur, Ilan Berthier, et sa adjointe Maud Tessier, "
+    "en l'absence de Joël Narbonne. Vingt-six barques sont arrivées mardi."
+)
+
+
+def mention(surface: str, kind: str, **kw) -> Mention:
+    start = TEXT.index(surface)
+    return Mention(start=start, end=start + len(surface), kind=kind, **kw)
+
+
+class _Cand:
+    """The two fields of a Candidate that coordination reads (a plain record, not a mock)."""
+
+    def __init__(self, options: list[Mention]) -> None:
+        self.options = options
+        self.start = 0
+        self.text = TEXT
+
+
+def test_coordinated_names_answer_together_but_not_an_aside():
+    berthier = mention("Ilan Berthier", "PER")
+    tessier = mention("Maud Tessier", "PER")
+    narbonne = mention("Joël Narbonne", "PER", negated=True)
+    cand = _Cand([berthier, tessier, narbonne])
+    group = coordinated(cand, berthier)  # type: ignore[arg-type]
+    assert [TEXT[m.start : m.end] for m in group] == ["Ilan Berthier", "Maud Tessier"]
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "shown"),
+    [
+        ("2026-01-06", "en", "Tuesday 6 January 2026"),
+        ("2026-01-06", "fr", "mardi 6 janvier 2026"),
+        ("2019-09", "en", "September 2019"),
+        ("2007", "fr", "2007"),
+    ],
+)
+def test_dates_are_written_out_in_the_readers_language(value, lang, shown):
+    assert render_date(value, lang) == shown
+
+
+def test_a_relative_day_is_resolved_and_keeps_its_quote():
+    q = analyze_question("When did the boats arrive?", "en")
+    tuesday = mention("mardi", "DATE", value="2026-01-06")
+    shown, quote = render(q, [tuesday], TEXT, "fr", "en")
+    assert shown == "Tuesday 6 January 2026" and quote == "mardi"
+    shown, quote = render(q, [tuesday], TEXT, "fr", "fr")
+    assert shown == "mardi 6 janvier 2026" and quote == "mardi"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kind", "lang", "shown"),
+    [
+        ("26", "barque", "NUM", "en", "26 boats"),
+        ("2389", "emploi", "NUM", "en", "2,389 jobs"),
+        ("3500000", "EUR", "MONEY", "en", "3.5 million EUR"),
+        ("59.3", "%", "PERCENT", "fr", "59,3 %"),
+        ("12500000000", "year", "NUM", "fr", "12,5 milliards ans"),
+    ],
+)
+def test_numbers_in_the_readers_conventions(value, unit, kind, lang, shown):
+    m = Mention(start=0, end=1, kind=kind, value=value, unit=unit)
+    assert render_number(m, lang) == shown
