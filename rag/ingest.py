@@ -38,7 +38,7 @@ EMBED_GROUP = 2048
 WRITE_BATCH = 64
 # Sentences per call to the annotator: spaCy holds the interpreter while it parses, so a
 # long article is read in steps that give way to asks in between (``yield_to``).
-ANNOTATE_BATCH = 64
+ANNOTATE_BATCH = 16
 
 
 @dataclass
