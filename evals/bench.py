@@ -41,7 +41,7 @@ TARGET_RATIO = 0.85
 ASK_P50_MS, ASK_P95_MS, COLD_S = 50.0, 150.0, 3.0  # issue targets for warm and cold asks
 UPLOAD_ASK_MAX_MS = 1000.0  # no ask over 1 s while an upload is ingested
 SEED_RUNS = 5
-KINDS = ("ingest", "ask", "cold", "upload")
+KINDS = ("ingest", "ask", "cold", "upload", "verify")
 REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
@@ -51,7 +51,7 @@ REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def run_bench(kind: str, out: Path | None, docs: int) -> dict[str, Any]:
     """Run one bench (or every implemented one for ``all``), print a table, write JSON."""
     if kind not in (*KINDS, "all"):
-        raise RagError(f"unknown bench {kind!r}: use ingest, ask, cold, upload or all")
+        raise RagError(f"unknown bench {kind!r}: use ingest, ask, cold, upload, verify or all")
     if docs < 1:
         raise RagError(f"--docs must be at least 1, not {docs}")
     settings = Settings()
@@ -60,6 +60,7 @@ def run_bench(kind: str, out: Path | None, docs: int) -> dict[str, Any]:
         "ask": lambda: bench_ask(settings),
         "cold": lambda: bench_cold(settings),
         "upload": _bench_upload,
+        "verify": _bench_verify,
     }
     results: dict[str, Any] = {}
     for name in KINDS if kind == "all" else (kind,):
@@ -100,7 +101,25 @@ def missed_targets(results: dict[str, Any]) -> list[str]:
         missed.append(
             f"asks during an upload: median max {upload['max_ms']} ms > {UPLOAD_ASK_MAX_MS:g} ms"
         )
+    verify = results.get("verify", {})
+    if verify.get("p95_ms", 0.0) > verify.get("target_p95_ms", float("inf")):
+        missed.append(
+            f"claim verification: p95 {verify['p95_ms']} ms > {verify['target_p95_ms']:g} ms"
+        )
     return missed
+
+
+def _bench_verify() -> dict[str, Any]:
+    """Warm verification cost per claim of an LLM answer, over the reply set."""
+    from evals.bench_verify import bench_verify
+
+    r = bench_verify()
+    _console().print(
+        f"claim verification, warm: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, max "
+        f"{r['max_ms']} ms per claim over {r['claims']} claims x {r['runs']} runs "
+        f"(target p95 <= {r['target_p95_ms']:g} ms)"
+    )
+    return r
 
 
 def _bench_upload() -> dict[str, Any]:

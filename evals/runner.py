@@ -40,6 +40,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 STORE_KEYS = {"embed_model", "chunk_tokens", "chunk_overlap_sentences", "collection", "data_dir"}
 SHORT_TYPES = {"who", "how_many", "where", "when"}
 SPLIT_CHOICES = ("fit", "held-out", "all")
+ROOT = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger(__name__)
 
@@ -295,6 +296,29 @@ def split_summaries(
     for row, item in zip(rows, gold, strict=True):
         row["split"] = devset.split_of(item)
     return {half: m.summarize([r for r in rows if r["split"] == half]) for half in halves}
+
+
+def run_replies_cli(
+    base: Settings,
+    replies: Path,
+    json_out: Path | None,
+    corpus: Path | None = None,
+    split: str | None = None,
+) -> None:
+    """``rag eval --replies FILE``: the LLM reply set replayed through the real backends
+    over a private store of ``corpus`` (default: the bundled seed articles it quotes)."""
+    from evals.replies_eval import print_replies, run_replies
+
+    if not replies.exists():
+        raise RagError(f"no such reply file: {replies}")
+    if split is not None and split not in SPLIT_CHOICES:
+        raise RagError(f"unknown split {split!r}: use one of {', '.join(SPLIT_CHOICES)}")
+    s, _ = _open_store(base, corpus or ROOT / "seeds", {}, show_progress=False)
+    result = run_replies(s, replies, split)
+    print_replies(result)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 def run_cli(

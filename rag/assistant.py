@@ -202,6 +202,8 @@ class Assistant:
         timings = dict(p.retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)
         timings["total"] = round((time.perf_counter() - p.t0) * 1000, 2)
+        if getattr(draft, "verify_ms", None) is not None:
+            timings["verify"] = draft.verify_ms
         lang = p.retrieval.language
         answer_text = draft.answer
         if draft.abstained and not answer_text:

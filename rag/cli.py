@@ -206,7 +206,18 @@ def eval_cmd(
     ] = None,
     split: Annotated[
         str | None,
-        typer.Option("--split", help="Dev set only: fit | held-out | all (default: all)"),
+        typer.Option(
+            "--split", help="Dev set or reply set: fit | held-out | all (default: all)"
+        ),
+    ] = None,
+    replies: Annotated[
+        Path | None,
+        typer.Option(
+            "--replies",
+            help="Replay an LLM reply set (e.g. evals/llm_replies.jsonl) through the openai "
+            "and ollama backends against a scripted server; report faithful claims kept "
+            "and invented claims shown",
+        ),
     ] = None,
 ) -> None:
     """Run the gold questions against the current settings and report grounded-answer metrics.
@@ -215,14 +226,19 @@ def eval_cmd(
     data dir, reused while DIR is unchanged) instead of using the configured store. On the
     shared dev set, figures are also reported for each half of its fixed split.
     """
-    from evals.runner import run_cli
+    from evals.runner import run_cli, run_replies_cli
 
+    if replies is not None:
+        run_replies_cli(_settings(), replies, json_out, corpus, split)
+        return
     run_cli(_settings(), gold, json_out, report, compare, corpus, split)
 
 
 @app.command()
 def bench(
-    kind: Annotated[str, typer.Argument(help="ingest | ask | cold | upload | all")] = "all",
+    kind: Annotated[
+        str, typer.Argument(help="ingest | ask | cold | upload | verify | all")
+    ] = "all",
     out: Annotated[Path | None, typer.Option("--json", help="Write figures as JSON")] = None,
     docs: Annotated[
         int, typer.Option("--docs", help="Synthetic corpus size for the ingest bench")

@@ -65,14 +65,14 @@ def retrieval_params(s: Settings) -> RetrievalParams:
     )
 
 
-def make_answerer(s: Settings, embedder: Any = None) -> tuple[Answerer, Any]:
+def make_answerer(s: Settings, annotator: Annotator | None = None) -> tuple[Answerer, Any]:
     """The answerer and the follow-up rewriter for the configured backend."""
     extractive = ExtractiveAnswerer()
     if s.llm_backend == "extractive":
         return extractive, None
     from rag.answering.llm import make_llm_answerer
 
-    return make_llm_answerer(s, extractive, embedder)
+    return make_llm_answerer(s, extractive, annotator or build_annotator(s))
 
 
 def build_components(s: Settings | None = None, embedder: Any = None) -> Components:
@@ -82,7 +82,7 @@ def build_components(s: Settings | None = None, embedder: Any = None) -> Compone
     embedder = embedder or build_embedder(s)
     ingestor = build_ingestor(s, store, embedder)
     retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
-    answerer, rewriter = make_answerer(s, embedder)
+    answerer, rewriter = make_answerer(s, ingestor.annotator)
     return Components(
         retriever, answerer, store, ingestor, rewriter, s.context_chars, s.max_question_chars
     )

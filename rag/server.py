@@ -460,6 +460,9 @@ def serve(
     warm = getattr(assistant.ingestor.embedder, "warm", None)
     if warm is not None:  # the ingest model loads now, not during the first upload's asks
         threading.Thread(target=warm, name="warm-embedder", daemon=True).start()
+    verifier = getattr(assistant.answerer, "verifier", None)
+    if verifier is not None:  # LLM backend: claim pipelines load now, not at the first answer
+        threading.Thread(target=verifier.warm, name="warm-verifier", daemon=True).start()
     if not assistant.lexical_index().chunks:  # also loads the keyword index before the first ask
         log.warning("the store is empty: run `rag ingest` or upload articles in the UI")
     app = create_app(assistant, settings)

@@ -33,6 +33,7 @@ class Draft:
     unsupported: list[Unsupported] = field(default_factory=list)  # sentences verification removed
     fallback: bool = False  # an LLM answer failed verification; this is the extractive one
     quoted_short: str | None = None  # the span of a quote the short answer was read from
+    verify_ms: float | None = None  # time spent checking an LLM answer's claims
 
 
 def refusal(lang: str, confidence: float = 0.0, qtype: str = "what") -> Draft:

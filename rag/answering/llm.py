@@ -145,14 +145,13 @@ def _import(backend: str, module: str, name: str) -> Any:
 
 
 def make_llm_answerer(
-    s: Settings, extractive: ExtractiveAnswerer, embedder: Any = None
+    s: Settings, extractive: ExtractiveAnswerer, annotator: Any = None
 ) -> tuple[LLMAnswerer, LLMRewriter]:
-    """The composition root's hook: an answerer and a follow-up rewriter on one client."""
+    """The composition root's hook: an answerer and a follow-up rewriter on one client.
+    The verifier reads claims with the ingest's annotator (the same pipelines)."""
     llm, where = build_llm(s)
     client = ChatClient(llm, s.llm_backend, where, s.llm_timeout_s)
-    if embedder is None:
-        log.warning("no embedder given: claims are checked lexically only")
-    return LLMAnswerer(client, extractive, Verifier(embedder)), LLMRewriter(client)
+    return LLMAnswerer(client, extractive, Verifier(annotator)), LLMRewriter(client)
 
 
 # --- one deadline and one error translation for every backend -------------------
@@ -310,6 +309,7 @@ def _checked(check: Check, sentences: list[str], shown: bool) -> Iterator[str]:
 
 
 def _logged(draft: Draft, check: Check) -> Draft:
+    draft.verify_ms = round(check.elapsed_ms, 2)
     log.info(
         "verified in %.1f ms: %d sentence(s) kept, %d removed%s%s",
         check.elapsed_ms,

@@ -100,3 +100,29 @@ def load_model() -> AnswerModel:
 def ranked(scores: Sequence[float]) -> list[int]:
     """Indices by decreasing score (ties keep their order)."""
     return sorted(range(len(scores)), key=lambda i: -scores[i])
+
+
+CLAIM_MODEL_FILE = "claim_model.json"
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    """Whether a generated claim is supported by the passages it cites: a logistic model of
+    the features of ``rag.answering.claims`` and the threshold below which the claim is
+    removed, both fitted by ``python -m evals.fit_verifier`` on ``evals/llm_replies.jsonl``."""
+
+    model: Logistic
+    threshold: float
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        return self.model(features)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ClaimModel:
+        return cls(Logistic.from_json(data["model"]), float(data["threshold"]))
+
+
+@functools.cache
+def load_claim_model() -> ClaimModel:
+    text = resources.files("rag.data").joinpath(CLAIM_MODEL_FILE).read_text(encoding="utf-8")
+    return ClaimModel.from_json(json.loads(text))

@@ -18,6 +18,7 @@ is the final answer's text.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -25,34 +26,28 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
+from rag.answering.claims import Cited, Reading, claim_features
 from rag.answering.corpus import CorpusView
 from rag.answering.draft import NOT_FOUND, Draft
 from rag.answering.question import question_type
 from rag.answering.request import AnswerRequest
+from rag.answering.scoring import load_claim_model
+from rag.errors import ModelUnavailable
 from rag.lexical import QueryWord, analyze, fold, query_words, words
 from rag.retrieval import detect_question_language
-from rag.schemas import Citation, Span, Unsupported
+from rag.schemas import Citation, SentenceAnnotation, Span, Unsupported
+
+log = logging.getLogger(__name__)
 
 # --- thresholds -----------------------------------------------------------------
-# Lexical support is the idf-weighted share of a claim's content words that the
-# cited sentences contain (the extractive answerer's coverage: French stems,
-# cross-language prefixes, and FreeDict translations at 0.8 for English claims).
-# Rare words (names, numbers, places) weigh most, which is what a hallucination
-# gets wrong. Embedding support is the cosine between the claim and its closest
-# cited sentence (normalised all-MiniLM-L6-v2 vectors). Calibrated on the gold
-# questions: true claims (paraphrased, in English and French) against their own
-# passage, false ones (a wrong name or number, an invented fact) and true ones against
-# other articles' passages. With these values 18 of 20 true claims are kept and 0 of
-# 89 false ones; the two lost are short English paraphrases that MiniLM, an English
-# model, cannot match to French (tests/rag/test_verify.py holds the set).
-LEXICAL_SUPPORT = 0.6  # enough on its own
-LEXICAL_FLOOR = 0.35  # below this no embedding similarity can make up for missing words
-EMBEDDING_SUPPORT = 0.55  # cosine that, with at least LEXICAL_FLOOR, counts as a paraphrase
+# Whether a claim is supported is the fitted claim model's decision (rag/data/claim_model.json,
+# fitted by ``python -m evals.fit_verifier`` on the reply set evals/llm_replies.jsonl): a
+# logistic regression over the features of ``rag.answering.claims`` and a threshold chosen
+# on out-of-fold probabilities. The constants below only shape quotes and reasons.
+INSTRUCTION_SUPPORT = 0.6  # coverage by instruction-like text worth naming in the reason
 CITED_MIN = 0.2  # a passage cited beside others must meet this share of the claim itself
 ADJACENT_GAIN = 0.15  # quote two adjacent sentences when the second adds this much support
-EMBED_CACHE = 4096  # passage sentence vectors kept between answers
+READINGS_CACHE = 4096  # claim readings kept between answers
 
 _NUMBERS = r"\d{1,3}(?:\s*(?:[,;–-]|and|et)\s*\d{1,3})*"
 _OPEN = r"\[\s*(?:(?:passages?|sources?|n°)\s*)?"
@@ -89,6 +84,7 @@ _REFUSAL = re.compile(
 # --- splitting an answer into claims -------------------------------------------
 
 
+BACK_SENSES = 2  # translations of each cited word that a claim word may meet
 BACK = "»"  # marks a token of a cited text's word translated into the claim's language
 
 
@@ -113,7 +109,7 @@ def text_tokens(text: str, lang: str, lemmas: Sequence[str] = ()) -> set[str]:
 
     toks = set(analyze(text))
     source = [w for w in words(text) if not w.isdigit()] + list(lemmas)
-    other = [t for w in dict.fromkeys(source) for t in bilingual.translate(w, lang)[:2]]
+    other = [t for w in dict.fromkeys(source) for t in bilingual.translate(w, lang)[:BACK_SENSES]]
     toks |= {BACK + t for t in analyze(" ".join(other))}
     return toks
 
@@ -204,8 +200,23 @@ def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) 
     The answer is asked for in the question's language, so an English question makes
     an English claim; a French question's answer may still slip into English.
     """
+    from rag.answering.bilingual import place_names
+    from rag.answering.claims import ABBREVIATIONS, REPORTING
+
     english = lang == "en" or detect_question_language(claim) == "en"
     out = query_words(claim, "en" if english else "fr", expand=True)
+    # a territory of several words ("United States") meets its name in the other language
+    # through each of its words; abbreviations ("US") meet what they stand for; reporting
+    # verbs ("said", "according to") meet any reporting verb ("a déclaré", "selon")
+    places = {w: other for name, other in place_names(claim) for w in words(name)}
+    reporting = set(analyze(" ".join(REPORTING)))
+    for w in out:
+        if w.word in places:
+            w.translations |= set(analyze(places[w.word]))
+        if w.word in ABBREVIATIONS and re.search(rf"\b{w.word.upper()}\b", claim):
+            w.translations |= set(analyze(" ".join(ABBREVIATIONS[w.word])))
+        if w.tokens & reporting:
+            w.translations |= reporting
     if corpus is not None:
         capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+", claim)}
         for w in out:
@@ -243,9 +254,51 @@ def missing_facts(claim: str, qwords: Sequence[QueryWord], hay: set[str]) -> lis
 class Support:
     supported: bool
     lexical: float
-    cosine: float
     quotes: dict[int, tuple[Span, float]]  # passage number -> (quoted span, its own support)
     reason: str = ""
+    probability: float = 0.0  # the claim model's
+
+
+@dataclass
+class Read:
+    """A claim read against its cited sentences (``Check.read``)."""
+
+    reading: Reading
+    spans: list[tuple[int, Span]]  # (passage number, sentence span) of every cited sentence
+    per_sentence: list[float]  # each one's lexical coverage of the claim
+    lexical: float
+    idf: dict[str, float]
+    instructions: list[tuple[int, Span]]  # cited sentences that read as instructions
+    instructed_support: bool  # they alone would state the claim
+
+
+def claim_language(claim: str, lang: str) -> str:
+    """The claim's language: the question's, unless an English sentence slipped in."""
+    return "en" if lang == "en" or detect_question_language(claim) == "en" else "fr"
+
+
+def _reason(r: Reading, cited: Sequence[int], p: float) -> str:
+    """Why a claim was not kept, most telling first."""
+    where = _fmt(cited)
+    parts = []
+    if r.missing_names or r.missing_numbers:
+        parts.append(f"{', '.join(r.missing_names + r.missing_numbers)}: not in {where}")
+    if r.missing_dates:
+        parts.append(f"{', '.join(r.missing_dates)}: not the date {where} gives")
+    if r.absent:
+        parts.append(f"{', '.join(r.absent)}: absent or excluded in {where}")
+    f = r.features
+    if f["direction"]:
+        parts.append(f"who did what to whom is reversed from {where}")
+    if f["verb_negation"] or f["negation"] or f["dropped_negation"]:
+        parts.append(f"negation differs from {where}")
+    if f["names_unknown"]:
+        parts.append("a name no article uses")
+    if r.superlatives:
+        parts.append(f"{', '.join(r.superlatives)}: not in {where}")
+    verb = "does" if len(cited) == 1 else "do"
+    parts.append(f"{where} {verb} not support it (support {p:.2f}, lexical {f['lexical']:.2f})")
+    return "; ".join(parts)
 
 
 @dataclass
@@ -259,27 +312,45 @@ class Outcome:
 
 
 class Verifier:
-    """Claim-versus-citation checks; holds the embedder and a cache of sentence vectors."""
+    """Claim-versus-citation checks. Holds the language layer's annotator, which reads each
+    claim as it read the articles (its verbs, their doers and negation, its numbers and
+    dates), and a cache of those readings; without one, claims are read by word order alone.
 
-    def __init__(self, embedder: Any = None) -> None:
-        self.embedder = embedder
-        self._vectors: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()  # one verifier serves concurrent requests
+    No embedding similarity is used: all-MiniLM-L6-v2 is an English model, its cosines
+    across languages mean little, and fitted beside the other features even same-language
+    cosines got a negative weight and changed no fit figure (evals/fit_verifier.py).
+    """
 
-    def similarities(self, claim: str, sentences: Sequence[str]) -> list[float]:
-        """Cosine of the claim with each sentence. Sentence vectors are cached (the same
-        passages come back question after question); claims are not."""
-        with self._lock:
-            known = {t: self._vectors[t] for t in sentences if t in self._vectors}
-        missing = [t for t in dict.fromkeys(sentences) if t not in known]
-        vecs = np.asarray(self.embedder.embed([claim, *missing]), dtype=np.float32)
-        new = dict(zip(missing, vecs[1:], strict=True))
-        with self._lock:
-            if len(self._vectors) + len(new) > EMBED_CACHE:
-                self._vectors.clear()
-            self._vectors.update(new)
-        known.update(new)
-        return [float(known[t] @ vecs[0]) for t in sentences]
+    def __init__(self, annotator: Any = None) -> None:
+        self.annotator = annotator
+        self._parse_lock = threading.Lock()  # a spaCy pipeline is not thread-safe
+        self._readings: dict[tuple[str, str, str | None], SentenceAnnotation | None] = {}
+
+    def read_claim(
+        self, claim: str, lang: str, article_date: str | None
+    ) -> SentenceAnnotation | None:
+        """The claim's annotation, or None when no pipeline can be had."""
+        if self.annotator is None:
+            return None
+        key = (claim, lang, article_date)
+        with self._parse_lock:
+            if key in self._readings:
+                return self._readings[key]
+            try:
+                out = self.annotator.read(claim, lang, article_date)
+            except ModelUnavailable as e:
+                log.warning("claims are read without the language layer: %s", e)
+                self.annotator = None
+                return None
+            if len(self._readings) >= READINGS_CACHE:
+                self._readings.clear()
+            self._readings[key] = out
+            return out
+
+    def warm(self) -> None:
+        """Load the claim pipelines now rather than at the first answer."""
+        for lang in ("en", "fr"):
+            self.read_claim("Warm-up.", lang, None)
 
     def session(self, req: AnswerRequest) -> Check:
         return Check(self, req)
@@ -337,6 +408,29 @@ class Check:
         return self._keep(sentence, support)
 
     def support(self, claim: str, qwords: list[QueryWord], cited: list[int]) -> Support:
+        """Whether the cited passages state the claim: the fitted claim model's probability
+        of the claim's features (``rag.answering.claims``) against its threshold."""
+        r = self.read(claim, qwords, cited)
+        model = load_claim_model()
+        p = model.probability(r.reading.features)
+        if p < model.threshold:
+            reason = _reason(r.reading, cited, p)
+            if r.instructions and r.instructed_support:
+                reason += "; only text that reads as an instruction to the assistant does"
+            return Support(False, r.lexical, {}, reason, p)
+        quotes = {}
+        for n in cited:
+            mine = [i for i, (m, _) in enumerate(r.spans) if m == n]
+            if not mine:
+                continue
+            best = max(mine, key=lambda i: r.per_sentence[i])
+            quotes[n] = self._quote(n, r.spans, mine, best, r.per_sentence, qwords, r.idf)
+        strong = {n: q for n, q in quotes.items() if q[1] >= CITED_MIN or len(quotes) == 1}
+        return Support(True, r.lexical, strong or quotes, "", p)
+
+    def read(self, claim: str, qwords: list[QueryWord], cited: list[int]) -> Read:
+        """The claim against the sentences of its cited passages: coverage and the checks
+        of ``rag.answering.claims``."""
         idf = {t: self.index.idf(t) for w in qwords for t in w.tokens | w.translations}
         spans: list[tuple[int, Span]] = []
         instructions: list[tuple[int, Span]] = []
@@ -345,44 +439,53 @@ class Check:
             text = self.texts.get(p.doc_id, "")
             for s, e in p.sentences or [(p.start, p.end)]:
                 (instructions if is_instruction(text[s:e]) else spans).append((n, (s, e)))
-        meta = {
-            n: set(analyze(f"{self.context[n - 1].title} {self.context[n - 1].date or ''}"))
-            for n in cited
-        }
-        hay = set().union(*meta.values(), *(self._toks(n, sp) for n, sp in spans))
-        lexical = coverage(qwords, hay, idf)
-        per_sentence = [coverage(qwords, self._toks(n, sp), idf) for n, sp in spans]
-        missing = missing_facts(claim, qwords, hay)
-        # the embedding decides only between the floor and the bar; elsewhere it is skipped
-        undecided = not missing and LEXICAL_FLOOR <= lexical < LEXICAL_SUPPORT
-        cosines = self._cosines(claim, spans) if undecided else [0.0] * len(spans)
-        cosine = max(cosines, default=0.0)
-        ok = lexical >= LEXICAL_SUPPORT or (undecided and cosine >= EMBEDDING_SUPPORT)
-        if missing or not ok:
-            if missing:
-                reason = f"{', '.join(missing)}: not in {_fmt(cited)}"
-            else:
-                verb = "does" if len(cited) == 1 else "do"
-                scores = f"lexical {lexical:.2f}" + (
-                    f", embedding {cosine:.2f}" if undecided else ""
-                )
-                reason = f"{_fmt(cited)} {verb} not support it ({scores})"
-            if instructions:
-                more = hay.union(*(self._toks(n, sp) for n, sp in instructions))
-                if coverage(qwords, more, idf) >= LEXICAL_SUPPORT and not missing_facts(
-                    claim, qwords, more
-                ):
-                    reason += "; only text that reads as an instruction to the assistant does"
-            return Support(False, lexical, cosine, {}, reason)
-        quotes = {}
-        for n in cited:
-            mine = [i for i, (m, _) in enumerate(spans) if m == n]
-            if not mine:
-                continue
-            best = max(mine, key=lambda i: (per_sentence[i], cosines[i] if cosines else 0.0))
-            quotes[n] = self._quote(n, spans, mine, best, per_sentence, qwords, idf)
-        strong = {n: q for n, q in quotes.items() if q[1] >= CITED_MIN or len(quotes) == 1}
-        return Support(True, lexical, cosine, strong or quotes)
+        meta = set().union(
+            *(
+                analyze(f"{self.context[n - 1].title} {self.context[n - 1].date or ''}")
+                for n in cited
+            )
+        )
+        corpus = self.request.corpus
+        toks = [self._toks(n, sp) for n, sp in spans]
+        lexical = coverage(qwords, meta.union(*toks), idf)
+        per_sentence = [coverage(qwords, t, idf) for t in toks]
+        claim_lang = claim_language(claim, self.lang)
+        docs = [self.context[n - 1].doc_id for n, _ in spans]
+        langs = [corpus.language(d) for d in docs]
+        evidence = Cited(
+            sentences=[self.texts[d][s:e] for d, (_, (s, e)) in zip(docs, spans, strict=True)],
+            tokens=toks,
+            annotations=[
+                corpus.annotation(d, s) for d, (_, (s, _e)) in zip(docs, spans, strict=True)
+            ],
+            offsets=[s for _, (s, _e) in spans],
+            languages=langs,
+            doc_texts=[self.texts[d] for d in docs],
+            meta=meta,
+        )
+        date = corpus.date(docs[0]) if docs else None
+        reading = claim_features(
+            claim,
+            claim_lang,
+            qwords,
+            evidence,
+            per_sentence,
+            lexical,
+            claim_lang in langs,
+            idf,
+            self.verifier.read_claim(claim, claim_lang, date),
+            corpus.index.vocab,
+        )
+        instructed = False
+        if instructions:
+            more = meta.union(*toks, *(self._toks(n, sp) for n, sp in instructions))
+            instructed = coverage(qwords, more, idf) >= INSTRUCTION_SUPPORT and not missing_facts(
+                claim, qwords, more
+            )
+        return Read(
+            reading, spans, per_sentence, lexical, idf,
+            instructions, instructed,
+        )  # fmt: skip
 
     def _quote(
         self,
@@ -423,12 +526,6 @@ class Check:
             ]
             self._tokens[key] = text_tokens(text, corpus.language(doc), lemmas)
         return self._tokens[key]
-
-    def _cosines(self, claim: str, spans: list[tuple[int, Span]]) -> list[float]:
-        if self.verifier.embedder is None or not spans:
-            return [0.0] * len(spans)
-        sents = [self.texts[self.context[n - 1].doc_id][s:e] for n, (s, e) in spans]
-        return self.verifier.similarities(claim, sents)
 
     def _reject(self, claim: str, reason: str, support: float) -> None:
         self.outcome.unsupported.append(

@@ -81,6 +81,13 @@ class SpacyAnnotator:
             )
         ]
 
+    def read(self, text: str, language: str, article_date: str | None = None) -> SentenceAnnotation:
+        """One free text (a generated claim) read as a sentence; offsets into ``text``.
+        Relative dates resolve against ``article_date`` (the cited article's)."""
+        lang = self.language(language)
+        text = text[:MAX_SENTENCE_CHARS]
+        return read_sentence(self._nlp(lang)(text), 0, len(text), lang, article_date)
+
 
 def read_sentence(
     sd: Any, start: int, end: int, lang: str, article_date: str | None

@@ -11,6 +11,7 @@ def test_all_targets_met_is_empty():
         "ask": {"p50_ms": 18.0, "p95_ms": 35.0},
         "cold": {"wall_median_s": 2.4},
         "upload": {"median": {"max_ms": 240.0, "p95_ms": 120.0}},
+        "verify": {"p50_ms": 10.0, "p95_ms": 15.0, "target_p95_ms": 30.0},
     }
     assert missed_targets(results) == []
 
@@ -28,3 +29,5 @@ def test_each_missed_target_is_named():
     assert "ingest synthetic: 80%" in missed[0]
     assert missed[1].startswith("ask:") and missed[2].startswith("cold rag ask")
     assert missed_targets({"ask": {"p50_ms": 10.0, "p95_ms": 151.0}}) != []
+    (slow,) = missed_targets({"verify": {"p95_ms": 31.5, "target_p95_ms": 30.0}})
+    assert slow == "claim verification: p95 31.5 ms > 30 ms"

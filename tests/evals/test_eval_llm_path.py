@@ -1,6 +1,6 @@
 """`rag eval` end to end through the LLM path, against a scripted OpenAI-compatible server.
 
-No LLM weights exist here: the server (tests/rag/scripted_llm.py) is a deterministic fake that
+No LLM weights exist here: the server (evals/scripted_llm.py) is a deterministic fake that
 answers by echoing the first context sentence with a [1] marker, over real HTTP.
 """
 
@@ -10,8 +10,8 @@ import json
 
 import pytest
 
+from evals.scripted_llm import ScriptedLLM, echo
 from tests.conftest import ROOT, run_cli
-from tests.rag.scripted_llm import ScriptedLLM, echo
 
 
 @pytest.mark.slow

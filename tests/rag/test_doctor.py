@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
+from evals.scripted_llm import ScriptedLLM
 from rag.doctor import check_llm, check_store, run_doctor
 from rag.errors import BackendUnavailable
 from tests.conftest import run_cli
-from tests.rag.scripted_llm import ScriptedLLM
 
 
 def closed_port() -> int:
@@ -114,14 +114,14 @@ def test_doctor_asks_for_a_model_name_when_one_is_needed(seeded_settings):
     ],
 )
 def test_a_missing_optional_backend_says_how_to_install_it(
-    monkeypatch, seeded_settings, embedder, backend, module, command
+    monkeypatch, seeded_settings, backend, module, command
 ):
     from rag.container import make_answerer
 
     monkeypatch.setitem(sys.modules, module, None)  # as if the package were not installed
     s = llm_settings(seeded_settings, llm_backend=backend, llm_model="/models/model.gguf")
     with pytest.raises(BackendUnavailable) as e:
-        make_answerer(s, embedder)
+        make_answerer(s)
     assert str(e.value) == f"the {backend} backend is not installed: {command}"
     r = check_llm(s)
     assert r.status == "FAIL" and command in r.line()

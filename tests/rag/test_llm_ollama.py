@@ -1,6 +1,6 @@
 """The ``ollama`` backend against a scripted server speaking Ollama's own API on loopback.
 
-No LLM weights exist here: the server (``tests/rag/scripted_llm.py``) answers
+No LLM weights exist here: the server (``evals/scripted_llm.py``) answers
 ``/api/chat`` with scripted texts, as one JSON body or as NDJSON lines, so
 llama-index's ``Ollama`` client and the ``ollama`` library run for real.
 """
@@ -12,9 +12,7 @@ import time
 
 import pytest
 
-from rag.errors import LLMError
-from rag.schemas import Answer
-from tests.rag.scripted_llm import (
+from evals.scripted_llm import (
     Q_RUBIO,
     RUBIO,
     RUBIO_KEY,
@@ -24,6 +22,8 @@ from tests.rag.scripted_llm import (
     build_llm_assistant,
     citing,
 )
+from rag.errors import LLMError
+from rag.schemas import Answer
 
 FAST_FAIL_S = 5.0
 

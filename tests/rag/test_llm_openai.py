@@ -1,7 +1,7 @@
 """The ``openai`` backend (any OpenAI-compatible server) against a scripted server on loopback.
 
 No LLM weights exist here: the server replies with scripted texts (see
-``tests/rag/scripted_llm.py``) over the real chat-completions protocol, JSON and
+``evals/scripted_llm.py``) over the real chat-completions protocol, JSON and
 SSE, so llama-index's ``OpenAILike`` client, the prompt, the verification and the
 error paths all run for real. Each scripted reply is something models do: a
 correct cited answer, the wrong passage, a marker out of range, no citation, a
@@ -15,9 +15,7 @@ import time
 
 import pytest
 
-from rag.errors import LLMError
-from rag.schemas import Answer, ChatTurn
-from tests.rag.scripted_llm import (
+from evals.scripted_llm import (
     Q_RUBIO,
     RUBIO,
     RUBIO_KEY,
@@ -27,6 +25,8 @@ from tests.rag.scripted_llm import (
     build_llm_assistant,
     citing,
 )
+from rag.errors import LLMError
+from rag.schemas import Answer, ChatTurn
 
 FAST_FAIL_S = 5.0  # every failure below must surface well before this
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from evals.scripted_llm import build_llm_assistant
 from rag.answering.llm import TransformersLLM
 from rag.answering.verify import MARKER, claim_words, split_sentences, strip_markers
 from rag.errors import ModelUnavailable
 from rag.schemas import Answer
 from tests.conftest import SEEDS
-from tests.rag.scripted_llm import build_llm_assistant
 
 QUESTIONS = [
     "Combien de pays sont prêts à envoyer des troupes en Ukraine ?",

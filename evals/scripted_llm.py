@@ -17,7 +17,7 @@ status; ``delay_s`` holds each completion back (a hung server), cut short by ``s
 
 Run by hand (e.g. for ``rag eval`` through the LLM path)::
 
-    python -m tests.rag.scripted_llm --port 8099 --mode echo
+    python -m evals.scripted_llm --port 8099 --mode echo
     RAG_LLM_BACKEND=openai RAG_LLM_BASE_URL=http://127.0.0.1:8099/v1 RAG_LLM_MODEL=scripted rag eval
 """
 

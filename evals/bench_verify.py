@@ -1,0 +1,84 @@
+"""``rag bench verify``: what checking one generated claim costs, warm.
+
+Every claim of the reply set (``evals/llm_replies.jsonl``, faithful and invented) is checked
+against the passage its anchor names, the way an LLM answer's sentences are: a fresh
+``Check`` per reply (as per answer), the shared ``Verifier`` (its sentence-vector and
+claim-reading caches and its loaded pipelines, as in a running server). One pass warms the
+pipelines and caches; the next ``RUNS`` passes are timed, claim by claim, with replies in a
+new order each pass so no cache holds the very claim (claim readings are cleared between
+passes). Figures: p50 and p95 per claim over all timed checks.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from evals.replies import REPLIES, ROOT, passage_with, read_replies
+
+RUNS = 3
+VERIFY_P95_MS = 30.0  # the issue's target, per claim, warm
+
+
+def bench_verify(path: Path = REPLIES) -> dict[str, Any]:
+    from rag.answering.verify import Verifier
+    from rag.container import build_annotator, build_assistant, build_embedder
+    from rag.retrieval import _passage
+    from rag.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="rag-bench-verify-") as tmp:
+        s = Settings(data_dir=Path(tmp))
+        embedder = build_embedder(s)
+        assistant = build_assistant(s, embedder)
+        assistant.ingest([ROOT / "seeds"])
+        chunks = assistant.lexical_index().chunks
+        verifier = Verifier(build_annotator(s))
+        cases = []
+        for item in read_replies(path):
+            req = assistant.prepare(item.question).request
+            context = list(req.context)
+            sentences = []
+            for claim in item.reply():
+                n = passage_with(claim.anchor, [c.text for c in context])
+                if n is None:
+                    c = next((c for c in chunks if passage_with(claim.anchor, [c.text])), None)
+                    if c is None:
+                        continue
+                    context.append(_passage(c))
+                    n = len(context)
+                sentences.append(_cited(claim.text, n))
+            cases.append((replace(req, context=context), sentences))
+        times: list[float] = []
+        rng = random.Random(20261201)
+        for run in range(RUNS + 1):
+            order = list(cases)
+            rng.shuffle(order)
+            verifier._readings.clear()
+            for req, sentences in order:
+                check = verifier.session(req)
+                for sentence in sentences:
+                    t0 = time.perf_counter()
+                    check.add(sentence)
+                    if run:
+                        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {
+        "claims": len(times) // RUNS,
+        "runs": RUNS,
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
+        "max_ms": round(times[-1], 2),
+        "target_p95_ms": VERIFY_P95_MS,
+    }
+
+
+def _cited(text: str, n: int) -> str:
+    text = text.strip()
+    if text and text[-1] in ".!?…":
+        return f"{text[:-1]} [{n}]{text[-1]}"
+    return f"{text} [{n}]"

@@ -1,0 +1,742 @@
+"""What one claim of a generated answer says, against the passage sentences it cites.
+
+A claim may be English or French and its passage the other language: every check here goes
+through language-neutral readings rather than shared words alone.
+
+- numbers by value: "26", "twenty-six" and "vingt-six" are one number, "140 billion euros" and
+  "140 milliards d'euros" one amount (text2num for number words, the language layer's scales);
+- dates: weekday and month names of either language against the passage's (and against the
+  dates the language layer resolved at ingest, "mardi" in an article of 2026-01-06 being
+  Tuesday 6 January);
+- negation: a claim that negates what its passage states, or states what it negates;
+- roles: who did what to whom, read off the passage's parse (stored at ingest): a doer made
+  the one acted upon, and a person the passage says was absent made to act;
+- superlatives and intensifiers ("the first", "largest", "unanimously") the passage lacks.
+
+``claim_features`` turns these into the numbers that the fitted support model reads
+(``rag.answering.scoring.ClaimModel``); nothing here decides alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rag.lexical import QueryWord, analyze, fold
+from rag.schemas import Predicate, SentenceAnnotation
+
+# The checks that find a claim saying something other than its passage; each is generic, and
+# each alone fires too rarely in any data set to fit a weight of its own, so the model reads
+# how many of them fire ("contradictions").
+CONTRADICTIONS = (
+    "numbers_missing",  # a number of the claim (by value) that the cited text lacks
+    "dates_missing",  # a weekday, month or resolved date of the claim the cited text lacks
+    "negation",  # the claim negates what its best sentence states plainly
+    "verb_negation",  # a verb the claim shares with the passage is negated on one side only
+    "dropped_negation",  # the passage negates a word ("sans progrès") the claim states plainly
+    "direction",  # the claim's doer is the one acted upon in the passage (or back)
+    "absent_actor",  # the claim makes act a person the passage says was absent or excluded
+    "superlative",  # a superlative or intensifier of the claim that the passage lacks
+    "names_unknown",  # a name of the claim that no article of the corpus uses, in any spelling
+)
+# What the fitted claim model reads (``rag.answering.scoring.ClaimModel``).
+CLAIM_FEATURES = (
+    "lexical",  # idf-weighted share of the claim's words the cited sentences meet
+    "sentence",  # the same for the best single cited sentence (a detail from elsewhere)
+    "contradictions",  # how many of CONTRADICTIONS fire
+    "names_missing",  # share of the claim's names the cited text never uses
+    "same_language",  # the claim is in the language of a cited passage
+    "unmet",  # how many claim words the cited text does not meet (of 5)
+    "short",  # few content words: a short claim is easy to cover by chance
+    "actor_unmet",  # a named doer of the claim does something the cited text never says
+    "verb_unmet",  # share of the claim's verbs (its parse) that the cited text never uses
+)
+READ = (*CLAIM_FEATURES, *CONTRADICTIONS, "unmet_rare")
+
+# --- closed classes of both languages (generic resources) ------------------------------
+
+_NEGATION = frozenset(
+    "not n't never no nobody none nothing neither nor without absent cannot "
+    "ne n pas jamais aucun aucune rien sans absence absente guere nullement".split()
+)
+# superlatives and intensifiers, in groups that translate each other; a claim word of a
+# group is met by any word of the same group in the passage
+_SUPERLATIVES: tuple[frozenset[str], ...] = tuple(
+    frozenset(g.split())
+    for g in (
+        "first premier premiere premiers premieres 1er 1re",
+        "last dernier derniere derniers dernieres",
+        "largest biggest greatest plus grand grande grands grandes majeur majeure",
+        "most plus",
+        "record records",
+        "ever jamais",
+        "unprecedented precedent inedit inedite",
+        "historic historique historical",
+        "unanimously unanimous unanimite unanime unanimement",
+        "only seul seule seuls seules seulement uniquement exclusively",
+        "all every tous toutes tout ensemble",
+        "best meilleur meilleure meilleurs",
+        "worst pire pires",
+        "highest plus haut haute eleve elevee",
+        "lowest plus bas basse faible",
+        "entire whole entier entiere totalite",
+        "massive massively considerable huge enorme",
+        "decisive decisif decisive crucial cruciale",
+        "immediately immediate immediatement",
+    )
+)
+# the words that make a claim superlative (the groups also hold their plainer translations)
+_SUPERLATIVE_WORDS = frozenset(
+    "first premier premiere 1er 1re largest biggest greatest majeur majeure most record "
+    "records ever unprecedented inedit inedite historic historique unanimously unanimous "
+    "unanimite unanime unanimement only seul seule seulement uniquement exclusively best "
+    "meilleur meilleure worst pire highest lowest entire entiere massive massively huge "
+    "enorme decisive decisif crucial cruciale immediately immediatement".split()
+)
+_ONLY = frozenset("only seul seule seulement uniquement".split())
+_EST = re.compile(r"^[a-z]{3,}est$")  # "closest", "strongest"; checked against a stop list
+_NOT_EST = frozenset(
+    "interest west test request protest forest latest suggest honest modest contest "
+    "guest rest arrest chest quest digest harvest manifest invest pest nest vest".split()
+)
+# verbs and phrases that report speech, in both languages: any of them renders any other
+REPORTING = tuple(
+    "say said says saying tell told state stated declare declared announce announced "
+    "according add added explain explained indicate indicated affirm affirmed assert asserted "
+    "claim claimed note noted stress stressed underline underlined insist insisted "
+    "dire dit declarer declare affirmer affirme annoncer annonce selon ajouter ajoute "
+    "expliquer explique indiquer indique estimer estime souligner souligne preciser precise "
+    "assurer assure confier confie".split()
+)
+# the usual abbreviations of the names of states and unions, and what they stand for
+ABBREVIATIONS = {
+    "us": ("etats-unis", "americain", "united states"),
+    "usa": ("etats-unis", "americain", "united states"),
+    "uk": ("royaume-uni", "britannique", "united kingdom"),
+    "eu": ("ue", "union europeenne", "european union"),
+    "ue": ("eu", "union europeenne", "european union"),
+    "un": ("onu", "nations unies", "united nations"),
+    "onu": ("un", "nations unies", "united nations"),
+    "nato": ("otan",),
+    "otan": ("nato",),
+}
+_NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[’'-][^\W\d_]+)*"
+_NAME_RUN = re.compile(_NAME + r"(?:\s+" + _NAME + ")*")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+SHORT_WORDS = 4
+
+
+@dataclass
+class Cited:
+    """The cited sentences a claim is judged against, with the language layer's readings."""
+
+    sentences: list[str]
+    tokens: list[set[str]]  # per sentence: its tokens and their translations (verify.text_tokens)
+    annotations: list[SentenceAnnotation | None]
+    offsets: list[int]  # each sentence's start in its document
+    languages: list[str]
+    doc_texts: list[str]  # each sentence's document text (the annotations' offsets point there)
+    meta: set[str] = field(default_factory=set)  # the cited articles' title and date tokens
+
+    @property
+    def all_tokens(self) -> set[str]:
+        return set().union(self.meta, *self.tokens)
+
+    @functools.cached_property
+    def lemma_tokens(self) -> frozenset[str]:
+        """The stems of the cited sentences' lemmas and of their translations: a claim's
+        verb in either language meets them whatever the inflection ("joined", "rejoint")."""
+        out: set[str] = set()
+        for ann, lang in zip(self.annotations, self.languages, strict=True):
+            for lemma in ann.lemmas if ann else []:
+                out |= _lemma_tokens(lemma, lang)
+            for p in ann.predicates if ann else []:
+                out |= _lemma_tokens(p.lemma, lang)
+        return frozenset(out)
+
+
+@dataclass
+class Reading:
+    """What the checks found, for the features and for a readable reason."""
+
+    features: dict[str, float]
+    missing_names: list[str]
+    missing_numbers: list[str]
+    missing_dates: list[str]
+    superlatives: list[str]
+    absent: list[str]
+    best: int  # index of the best-supporting cited sentence
+
+
+def claim_features(
+    claim: str,
+    lang: str,
+    qwords: Sequence[QueryWord],
+    cited: Cited,
+    coverage: Iterable[float],
+    lexical: float,
+    same_language: bool,
+    idf: dict[str, float] | None = None,
+    parsed: SentenceAnnotation | None = None,
+    vocab: frozenset[str] | set[str] | None = None,
+) -> Reading:
+    """The claim's features against ``cited``; ``coverage`` is each sentence's lexical share."""
+    per = list(coverage)
+    best = max(range(len(per)), key=per.__getitem__) if per else 0
+    hay = cited.all_tokens
+    f = dict.fromkeys(READ, 0.0)
+    f["lexical"] = lexical
+    f["sentence"] = max(per, default=0.0)
+    names = claim_names(claim, qwords)
+    missing_names = [n for n, ws in names if not _name_met(n, ws, hay)]
+    unknown = [
+        n for n, ws in names if vocab is not None and n in missing_names
+        and not any((w.tokens | w.translations) & vocab for w in ws)
+    ]  # fmt: skip
+    f["names_unknown"] = float(bool(unknown))
+    f["names_missing"] = len(missing_names) / len(names) if names else 0.0
+    numbers = claim_numbers(claim, lang, parsed)
+    have = passage_numbers(cited)
+    missing_numbers = [shown for shown, value in numbers if not _number_met(value, have)]
+    f["numbers_missing"] = len(missing_numbers) / len(numbers) if numbers else 0.0
+    missing_dates = _missing_dates(claim, cited) + _missing_date_values(claim, parsed, cited)
+    f["dates_missing"] = float(bool(missing_dates))
+    claim_neg = negated(claim)
+    if cited.sentences:  # a negation the passage does not have (a dropped one: verb_negation)
+        f["negation"] = float(claim_neg and not negated(cited.sentences[best]))
+    verbs = _matched_predicates(qwords, cited)
+    if parsed is not None:
+        pairs = _paired_predicates(claim, lang, parsed, cited)
+        # a shared verb negated on one side only, in a claim whose polarity differs from
+        # its sentence's (two negated clauses that pair up differently are not a mismatch)
+        best_neg = negated(cited.sentences[best]) if cited.sentences else False
+        f["verb_negation"] = float(
+            claim_neg != best_neg and _mismatched_polarity(parsed.predicates, pairs)
+        )
+        f["direction"] = float(
+            any(_swapped_args(claim, lang, c, p, cited, i) for c, p, i in pairs)
+        )
+        content = [p for p in parsed.predicates if fold(p.lemma) not in _LIGHT_VERBS]
+        theirs = cited.lemma_tokens | _hay_words(hay)
+        unmet = [p for p in content if not _lemma_tokens(p.lemma, lang) & theirs]
+        f["verb_unmet"] = len(unmet) / len(content) if content else 0.0
+        f["actor_unmet"] = float(any(_named_doer(p, parsed) for p in unmet))
+    else:  # no pipeline: the passage's parse against the claim's word order
+        if verbs:
+            f["verb_negation"] = float(all(p.negated != claim_neg for p, _ in verbs))
+        f["direction"] = float(_reversed(claim, qwords, names, verbs, cited))
+    if not claim_neg:
+        f["dropped_negation"] = float(_dropped_negation(qwords, cited))
+    absent = [] if claim_neg else _absent_actors(claim, names, cited, parsed, lang)
+    f["absent_actor"] = float(bool(absent))
+    sup = unmet_superlatives(claim, hay, " ".join(cited.sentences))
+    f["superlative"] = float(bool(sup))
+    f["same_language"] = float(same_language)
+    f["short"] = float(len(qwords) <= SHORT_WORDS)
+    weights = {
+        w.word: max(((idf or {}).get(t, 0.0) for t in w.tokens | w.translations), default=0.0)
+        for w in qwords
+    }
+    unmet = [weights[w.word] for w in qwords if not _meets(w, hay)]
+    top = max(weights.values(), default=0.0) or 1.0
+    f["unmet_rare"] = max(unmet, default=0.0) / top
+    f["unmet"] = min(len(unmet), 5) / 5
+    f["contradictions"] = float(sum(f[k] > 0 for k in CONTRADICTIONS))
+    return Reading(f, missing_names, missing_numbers, missing_dates, sup, absent, best)
+
+
+# --- names ------------------------------------------------------------------------------
+
+
+def claim_names(claim: str, qwords: Sequence[QueryWord]) -> list[tuple[str, list[QueryWord]]]:
+    """Runs of capitalised words, with the claim words that spell them (a single capitalised
+    word that starts the sentence is not taken for a name)."""
+    by_word = {w.word: w for w in qwords}
+    out = []
+    for m in _NAME_RUN.finditer(claim):
+        ws = [by_word[w] for w in _words(m.group()) if w in by_word and not w.isdigit()]
+        if m.start() == 0 and len(ws) < 2:
+            continue
+        if ws:
+            out.append((m.group(), ws))
+    return out
+
+
+def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str]) -> bool:
+    """One of the name's words is there, or, for a territory, its name in the other language
+    ("United States" for "États-Unis")."""
+    from rag.answering.bilingual import place_names
+
+    if any(_meets(w, toks) for w in ws):
+        return True
+    others = [other for _, other in place_names(name)]
+    others += ABBREVIATIONS.get(fold(name).split()[-1], ())
+    return any(set(analyze(other)) <= toks for other in others)
+
+
+def _meets(w: QueryWord, toks: set[str]) -> bool:
+    from rag.answering.verify import BACK
+
+    return bool(w.tokens & toks or w.translations & toks or any(BACK + t in toks for t in w.tokens))
+
+
+def _words(text: str) -> list[str]:
+    return [fold(m.group()) for m in _WORD.finditer(text)]
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+
+def claim_numbers(
+    claim: str, lang: str, parsed: SentenceAnnotation | None = None
+) -> list[tuple[str, str]]:
+    """The claim's numbers as (as written, value): digits, number words, scales, amounts.
+    Ordinary small words ("one", "un", "a") are not numbers here."""
+    from rag.nlp.numbers import find_digit_numbers
+
+    text = _digits_for_words(claim, lang)
+    out = []
+    for n in find_digit_numbers(text, lang):
+        out.append((text[n.start : n.end].strip(), n.value))
+    for m in parsed.mentions if parsed else []:
+        if m.kind in ("NUM", "MONEY", "PERCENT") and m.value:
+            out.append((claim[m.start : m.end], m.value))
+    seen: dict[str, str] = {}
+    for shown, value in out:
+        seen.setdefault(value, shown)
+    return [(shown, value) for value, shown in seen.items() if value not in ("0", "1")]
+
+
+@functools.cache
+def _alpha2digit(text: str, lang: str) -> str:
+    from text_to_num import alpha2digit
+
+    try:
+        return alpha2digit(text, lang)
+    except Exception:  # noqa: BLE001 - a reading aid only
+        return text
+
+
+def _digits_for_words(text: str, lang: str) -> str:
+    """Number words as digits ("twenty-six countries" -> "26 countries")."""
+    return _alpha2digit(text, "fr" if lang == "fr" else "en")
+
+
+def passage_numbers(cited: Cited) -> set[str]:
+    """Every value the cited sentences give: their numbers (digits and words, with scales),
+    and the parts of the dates the language layer resolved (years, days)."""
+    from rag.nlp.numbers import find_digit_numbers
+
+    have: set[str] = set()
+    for text, lang, ann in zip(cited.sentences, cited.languages, cited.annotations, strict=True):
+        for n in find_digit_numbers(_digits_for_words(text, lang), lang):
+            have.add(n.value)
+        have.update(re.findall(r"\d+", text))
+        if ann is None:
+            continue
+        for m in ann.mentions:
+            if not m.value:
+                continue
+            have.add(m.value)
+            if m.kind in ("DATE", "TIME"):
+                have.update(p.lstrip("0") or "0" for p in re.findall(r"\d+", m.value))
+    return {v.lstrip("0") or "0" for v in have}
+
+
+def _number_met(value: str, have: set[str]) -> bool:
+    v = value.lstrip("0") or "0"
+    if v in have:
+        return True
+    # "5.5 million" written "5,5 millions": the same value once trailing zeros go
+    try:
+        return any(abs(float(v) - float(h)) < 1e-9 for h in have if _is_number(h))
+    except ValueError:
+        return False
+
+
+def _is_number(s: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?", s))
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+@functools.cache
+def _calendar() -> tuple[dict[str, int], dict[str, int]]:
+    """Weekday and month names of both languages, folded: name -> weekday (0 Monday) or month."""
+    from rag.nlp.lexicon import date_words
+
+    weekdays: dict[str, int] = {}
+    months: dict[str, int] = {}
+    for lang in ("en", "fr"):
+        w = date_words(lang)
+        weekdays.update(w.weekdays)
+        months.update({k: v for k, v in w.months.items() if k in w.full_months})
+    months.pop("may", None)  # the English modal
+    return weekdays, months
+
+
+def _missing_dates(claim: str, cited: Cited) -> list[str]:
+    import datetime as dt
+
+    weekdays, months = _calendar()
+    claim_words = _words(claim)
+    asked_days = {w: weekdays[w] for w in claim_words if w in weekdays}
+    asked_months = {w: months[w] for w in claim_words if w in months}
+    if not asked_days and not asked_months:
+        return []
+    days: set[int] = set()
+    mons: set[int] = set()
+    for text, ann in zip(cited.sentences, cited.annotations, strict=True):
+        for w in _words(text):
+            if w in weekdays:
+                days.add(weekdays[w])
+            if w in months:
+                mons.add(months[w])
+        for m in ann.mentions if ann else []:
+            if m.kind != "DATE" or not m.value:
+                continue
+            parts = m.value.split("-")
+            if len(parts) >= 2 and parts[1].isdigit():
+                mons.add(int(parts[1]))
+            if len(parts) == 3:
+                try:
+                    days.add(dt.date(*(int(p) for p in parts)).weekday())
+                except ValueError:
+                    pass
+    return [w for w, d in asked_days.items() if d not in days] + [
+        w for w, m in asked_months.items() if m not in mons
+    ]
+
+
+# --- negation ---------------------------------------------------------------------------
+
+
+def negated(text: str) -> bool:
+    """The text holds a negation ("ne ... que", only, is not one)."""
+    folded = fold(text).replace("’", "'")
+    toks = re.findall(r"n't|[a-z]+", folded)
+    cues = [t for t in toks if t in _NEGATION]
+    if cues and set(cues) <= {"ne", "n"} and _RESTRICTIVE.search(folded):
+        return False
+    return bool(cues)
+
+
+# --- roles ------------------------------------------------------------------------------
+
+
+def _matched_predicates(qwords: Sequence[QueryWord], cited: Cited) -> list[tuple[Predicate, int]]:
+    """The cited sentences' verbs that a claim word meets (by lemma, stem or translation),
+    with the index of their sentence."""
+    out = []
+    for i, ann in enumerate(cited.annotations):
+        if ann is None:
+            continue
+        for p in ann.predicates:
+            toks = set(analyze(p.lemma))
+            if toks and any(w.tokens & toks or w.translations & toks for w in qwords):
+                out.append((p, i))
+    return out
+
+
+def _reversed(
+    claim: str,
+    qwords: Sequence[QueryWord],
+    names: Sequence[tuple[str, list[QueryWord]]],
+    verbs: Sequence[tuple[Predicate, int]],
+    cited: Cited,
+) -> bool:
+    """Who did what to whom is the other way round: around the verb the claim shares with
+    the passage, the claim's doer is the passage's patient, or its patient the doer.
+
+    On each side the doer is the nearest name before the verb, the patient the first after
+    it, swapped when the verb is passive with its agent after it ("accueilli par X",
+    "was welcomed by X"). The passage's names and voice come from the parse stored at
+    ingest; the claim is read by word order alone (no pipeline is loaded at query time).
+    """
+    weekdays, months = _calendar()
+    names = [(n, ws) for n, ws in names if fold(n) not in weekdays and fold(n) not in months]
+    if len(names) < 2 or not verbs:
+        return False
+    folded = fold(claim)
+    claim_spans = [(m.start(), m.end(), ws) for (_, ws), m in _locate(claim, names)]
+    for pred, i in verbs:
+        ann = cited.annotations[i]
+        if ann is None:
+            continue
+        at = _verb_position(folded, qwords, set(analyze(pred.lemma)))
+        if at is None:
+            continue
+        c_doer, c_patient = _sides(claim, at, [(a, b) for a, b, _ in claim_spans])
+        doc = cited.doc_texts[i]
+        p_names = [
+            (m.start, m.end)
+            for m in ann.mentions
+            if m.kind in ("PER", "ORG", "LOC", "MISC") and not (m.start <= pred.start < m.end)
+        ]
+        p_doer, p_patient = _sides(doc, pred.start, p_names, pred.end, pred.passive)
+        c_doer_ws = next((ws for a, b, ws in claim_spans if (a, b) == c_doer), None)
+        c_patient_ws = next((ws for a, b, ws in claim_spans if (a, b) == c_patient), None)
+        pd = set(analyze(doc[p_doer[0] : p_doer[1]])) if p_doer else set()
+        pp = set(analyze(doc[p_patient[0] : p_patient[1]])) if p_patient else set()
+        if not pd or not pp or pd == pp:
+            continue
+        doer_swapped = c_doer_ws is not None and _is(c_doer_ws, pp) and not _is(c_doer_ws, pd)
+        patient_swapped = (
+            c_patient_ws is not None and _is(c_patient_ws, pd) and not _is(c_patient_ws, pp)
+        )
+        if doer_swapped or patient_swapped:
+            return True
+    return False
+
+
+_AGENT = re.compile(r"\s*(?:[\w'’-]+\s+){0,6}?(?:by|par)\b", re.IGNORECASE)
+_PASSIVE_AUX = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|été|est|sont|sera|seront|fut|furent)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _sides(
+    text: str,
+    at: int,
+    spans: Sequence[tuple[int, int]],
+    verb_end: int | None = None,
+    passive: bool | None = None,
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(doer, patient) spans around the verb at ``at`` by word order and voice (``passive``
+    from the parse when known; else read off an auxiliary before the verb)."""
+    word = re.match(r"[\w'’-]*", text[at:])
+    end = verb_end if verb_end is not None else at + len(word.group() if word else "")
+    before = [s for s in spans if s[1] <= at]
+    after = [s for s in spans if s[0] >= end]
+    agent = _AGENT.match(text, end)
+    if passive is None:
+        passive = bool(_PASSIVE_AUX.search(text[max(0, at - 40) : at]))
+    if passive and agent:
+        by = [s for s in after if s[0] >= agent.end() - 3]
+        return (by[0] if by else None), (before[-1] if before else None)
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def _is(ws: Sequence[QueryWord], toks: set[str]) -> bool:
+    return any(_meets(w, toks) for w in ws)
+
+
+def _locate(claim: str, names: Sequence[tuple[str, list[QueryWord]]]) -> list:
+    out = []
+    start = 0
+    for text, ws in names:
+        k = claim.find(text, start)
+        if k < 0:
+            continue
+        m = re.compile(re.escape(text)).search(claim, k)
+        if m:
+            out.append(((text, ws), m))
+            start = m.end()
+    return out
+
+
+def _verb_position(folded: str, qwords: Sequence[QueryWord], lemma: set[str]) -> int | None:
+    for w in qwords:
+        if w.tokens & lemma or w.translations & lemma:
+            m = re.search(r"\b" + re.escape(w.word) + r"\b", folded)
+            if m:
+                return m.start()
+    return None
+
+
+def _absent_actors(
+    claim: str,
+    names: Sequence[tuple[str, list[QueryWord]]],
+    cited: Cited,
+    parsed: SentenceAnnotation | None = None,
+    lang: str = "en",
+) -> list[str]:
+    """The claim's names that the passage mentions only as absent or excluded ("en l'absence
+    de Marco Rubio") and that the claim makes do what the passage's verb says ("Rubio
+    attended"): a person given an action the passage denies. A claim that says why the person
+    was away ("held back in his country") gives no such action. Without the claim's parse,
+    any such name counts."""
+    out = []
+    for text, ws in names:
+        seen = absent = False
+        for ann, doc in zip(cited.annotations, cited.doc_texts, strict=True):
+            for m in ann.mentions if ann else []:
+                if m.kind not in ("PER", "ORG", "MISC", "LOC"):
+                    continue
+                toks = set(analyze(doc[m.start : m.end]))
+                if any(_meets(w, toks) for w in ws):
+                    seen = True
+                    absent = absent or m.negated
+        if seen and absent and (parsed is None or _acts(claim, ws, parsed, cited, lang)):
+            out.append(text)
+    return out
+
+
+def _acts(
+    claim: str, ws: Sequence[QueryWord], parsed: SentenceAnnotation, cited: Cited, lang: str
+) -> bool:
+    """The name is the doer of a claim verb that translates a verb of the passage."""
+    for c, _, _ in _paired_predicates(claim, lang, parsed, cited):
+        for role, a, b in c.args:
+            if role == ("agent" if c.passive else "subj"):
+                if any(_meets(w, set(analyze(claim[a:b]))) for w in ws):
+                    return True
+    return False
+
+
+# --- the claim's parse against the passage's ------------------------------------------
+
+# verbs that carry no claim of their own (auxiliaries, copulas)
+_LIGHT_VERBS = frozenset("be have do etre avoir faire get".split())
+
+
+@functools.cache
+def _lemma_tokens(lemma: str, lang: str) -> frozenset[str]:
+    """A word's tokens and its translations' (both directions of the dictionary)."""
+    from rag.answering import bilingual
+
+    other = bilingual.translate(lemma, lang)[:3]
+    return frozenset(analyze(lemma)) | frozenset(analyze(" ".join(other)))
+
+
+def _hay_words(hay: set[str]) -> set[str]:
+    from rag.answering.verify import BACK
+
+    return {t.lstrip(BACK) for t in hay}
+
+
+def _paired_predicates(
+    claim: str, lang: str, parsed: SentenceAnnotation, cited: Cited
+) -> list[tuple[Predicate, Predicate, int]]:
+    """(claim verb, passage verb, its sentence) for the verbs that translate each other."""
+    out = []
+    for c in parsed.predicates:
+        if fold(c.lemma) in _LIGHT_VERBS:
+            continue
+        mine = _lemma_tokens(c.lemma, lang)
+        for i, ann in enumerate(cited.annotations):
+            for p in ann.predicates if ann else []:
+                if mine & _lemma_tokens(p.lemma, cited.languages[i]):
+                    out.append((c, p, i))
+    return out
+
+
+def _mismatched_polarity(
+    claim_predicates: Sequence[Predicate], pairs: Sequence[tuple[Predicate, Predicate, int]]
+) -> bool:
+    """Some verb of the claim is paired only with passage verbs of the other polarity."""
+    for c in claim_predicates:
+        mine = [p for cc, p, _ in pairs if cc is c]
+        if mine and all(p.negated != c.negated for p in mine):
+            return True
+    return False
+
+
+def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
+    """Tokens (with translations) of a verb's doer and of the one it acts upon."""
+    doer: set[str] = set()
+    patient: set[str] = set()
+    for role, a, b in pred.args:
+        if pred.passive:
+            role = {"subj": "obj", "agent": "subj"}.get(role, role)
+        toks = {t for w in _words(text[a:b]) for t in _lemma_tokens(w, lang)}
+        if role in ("subj", "agent"):
+            doer |= toks
+        elif role in ("obj", "iobj"):
+            patient |= toks
+    return doer, patient
+
+
+def _swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int) -> bool:
+    """The claim's doer is the passage verb's patient and not its doer, or the other way."""
+    c_doer, c_patient = _roles(claim, c, lang)
+    p_doer, p_patient = _roles(cited.doc_texts[i], p, cited.languages[i])
+    if not (p_doer and p_patient):
+        return False
+    a = bool(c_doer & p_patient) and not c_doer & p_doer
+    b = bool(c_patient & p_doer) and not c_patient & p_patient
+    return a or b
+
+
+def _named_doer(pred: Predicate, parsed: SentenceAnnotation) -> bool:
+    """The verb's doer is (or holds) a name the claim's parse recognised."""
+    names = [m for m in parsed.mentions if m.kind in ("PER", "ORG", "LOC", "MISC")]
+    for role, a, b in pred.args:
+        if role == ("agent" if pred.passive else "subj") and any(
+            a <= m.start and m.end <= b for m in names
+        ):
+            return True
+    return False
+
+
+_SCOPE_CUES = frozenset("sans without no aucun aucune nul nulle absence".split())
+_SCOPE_SKIP = frozenset("de d' du des la le les l' un une the a an any".split())
+
+
+def _dropped_negation(qwords: Sequence[QueryWord], cited: Cited) -> bool:
+    """A word the passage negates by a determiner or preposition ("sans progrès", "no
+    progress", "aucune avancée") that the claim uses (the claim not being negated)."""
+    claim_toks = set().union(*(w.tokens | w.translations for w in qwords)) if qwords else set()
+    for text, lang in zip(cited.sentences, cited.languages, strict=True):
+        ws = _words(text)
+        for i, w in enumerate(ws):
+            if w not in _SCOPE_CUES:
+                continue
+            scope = [x for x in ws[i + 1 : i + 5] if x not in _SCOPE_SKIP][:2]
+            for x in scope:
+                if _lemma_tokens(x, lang) & claim_toks:
+                    return True
+    return False
+
+
+def _missing_date_values(claim: str, parsed: SentenceAnnotation | None, cited: Cited) -> list[str]:
+    """The claim's dates (resolved against the cited article's date) that no date of the
+    passage matches, at the claim's precision."""
+    if parsed is None:
+        return []
+    have: set[str] = set()
+    for ann in cited.annotations:
+        for m in ann.mentions if ann else []:
+            if m.kind == "DATE" and m.value:
+                parts = m.value.split("-")
+                have.update("-".join(parts[:k]) for k in range(1, len(parts) + 1))
+    if not have:
+        return []
+    out = []
+    for m in parsed.mentions:
+        if m.kind == "DATE" and m.value and m.value not in have:
+            out.append(claim[m.start : m.end])
+    return out
+
+
+# --- superlatives -----------------------------------------------------------------------
+
+
+_RESTRICTIVE = re.compile(r"\bn(?:e\b|')[^.;:]{0,60}?\bque?\b")  # "ne ... que": only
+
+
+def unmet_superlatives(claim: str, hay: set[str], text: str = "") -> list[str]:
+    """Superlatives and intensifiers of the claim that the cited text (in either language)
+    does not give."""
+    from rag.answering.verify import BACK
+
+    folded = fold(claim)
+    words = _words(folded)
+    hay_words = {t.lstrip(BACK) for t in hay}
+    restrictive = bool(_RESTRICTIVE.search(fold(text).replace("’", "'")))
+    out = []
+    for w in words:
+        if w in _ONLY and restrictive:
+            continue
+        if w in _SUPERLATIVE_WORDS:
+            groups = [g for g in _SUPERLATIVES if w in g]
+            if not any(set(analyze(" ".join(g))) & hay_words for g in groups):
+                out.append(w)
+        elif _EST.match(w) and w not in _NOT_EST:
+            if not set(analyze(w)) & hay_words:
+                out.append(w)
+    return list(dict.fromkeys(out))
