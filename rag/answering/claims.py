@@ -53,7 +53,7 @@ CLAIM_FEATURES = (
     "actor_unmet",  # a named doer of the claim does something the cited text never says
     "verb_unmet",  # share of the claim's verbs (its parse) that the cited text never uses
 )
-READ = (*CLAIM_FEATURES, *CONTRADICTIONS, "unmet_rare")
+READ = (*CLAIM_FEATURES, *CONTRADICTIONS)
 
 # --- closed classes of both languages (generic resources) ------------------------------
 
@@ -135,7 +135,6 @@ class Cited:
     sentences: list[str]
     tokens: list[set[str]]  # per sentence: its tokens and their translations (verify.text_tokens)
     annotations: list[SentenceAnnotation | None]
-    offsets: list[int]  # each sentence's start in its document
     languages: list[str]
     doc_texts: list[str]  # each sentence's document text (the annotations' offsets point there)
     meta: set[str] = field(default_factory=set)  # the cited articles' title and date tokens
@@ -178,7 +177,6 @@ def claim_features(
     coverage: Iterable[float],
     lexical: float,
     same_language: bool,
-    idf: dict[str, float] | None = None,
     parsed: SentenceAnnotation | None = None,
     vocab: frozenset[str] | set[str] | None = None,
 ) -> Reading:
@@ -220,9 +218,9 @@ def claim_features(
         )
         content = [p for p in parsed.predicates if fold(p.lemma) not in _LIGHT_VERBS]
         theirs = cited.lemma_tokens | _hay_words(hay)
-        unmet = [p for p in content if not _lemma_tokens(p.lemma, lang) & theirs]
-        f["verb_unmet"] = len(unmet) / len(content) if content else 0.0
-        f["actor_unmet"] = float(any(_named_doer(p, parsed) for p in unmet))
+        unsaid = [p for p in content if not _lemma_tokens(p.lemma, lang) & theirs]
+        f["verb_unmet"] = len(unsaid) / len(content) if content else 0.0
+        f["actor_unmet"] = float(any(_named_doer(p, parsed) for p in unsaid))
     else:  # no pipeline: the passage's parse against the claim's word order
         if verbs:
             f["verb_negation"] = float(all(p.negated != claim_neg for p, _ in verbs))
@@ -235,13 +233,7 @@ def claim_features(
     f["superlative"] = float(bool(sup))
     f["same_language"] = float(same_language)
     f["short"] = float(len(qwords) <= SHORT_WORDS)
-    weights = {
-        w.word: max(((idf or {}).get(t, 0.0) for t in w.tokens | w.translations), default=0.0)
-        for w in qwords
-    }
-    unmet = [weights[w.word] for w in qwords if not _meets(w, hay)]
-    top = max(weights.values(), default=0.0) or 1.0
-    f["unmet_rare"] = max(unmet, default=0.0) / top
+    unmet = [w for w in qwords if not _meets(w, hay)]
     f["unmet"] = min(len(unmet), 5) / 5
     f["contradictions"] = float(sum(f[k] > 0 for k in CONTRADICTIONS))
     return Reading(f, missing_names, missing_numbers, missing_dates, sup, absent, best)

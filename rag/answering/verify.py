@@ -458,7 +458,6 @@ class Check:
             annotations=[
                 corpus.annotation(d, s) for d, (_, (s, _e)) in zip(docs, spans, strict=True)
             ],
-            offsets=[s for _, (s, _e) in spans],
             languages=langs,
             doc_texts=[self.texts[d] for d in docs],
             meta=meta,
@@ -472,7 +471,6 @@ class Check:
             per_sentence,
             lexical,
             claim_lang in langs,
-            idf,
             self.verifier.read_claim(claim, claim_lang, date),
             corpus.index.vocab,
         )
