@@ -5,7 +5,8 @@ here) plays a good but imperfect LLM. For each question of the reply set it answ
 item's faithful sentences and its one invented claim, each cited with the ``[n]`` of the
 prompt's passage that holds its anchor, as a model would. The real ``openai`` and ``ollama``
 clients receive that reply, streamed and not; the real verifier keeps or removes each
-sentence. A claim counts as shown when the final answer's text holds it.
+sentence. A claim counts as shown when the final answer's text holds it; the JSON has a row
+per claim with why it was removed.
 
 Reported, per backend and mode and overall: the share of faithful claims kept (over those
 whose passage was retrieved: a claim whose passage is not among the prompt's cannot be
@@ -19,7 +20,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ class Outcome:
     kind: str  # faithful or the invention's kind
     retrieved: bool  # the claim's anchor was in one of the prompt's passages
     shown: bool
+    claim: str = ""
+    reason: str = ""  # why verification removed it (Answer.unsupported), or "fallback"
 
 
 def cite(claim: Claim, passages: dict[int, str]) -> tuple[str, bool]:
@@ -105,22 +108,37 @@ def replay(
                 if "verify" in answer.timings_ms:
                     verify_ms.append(answer.timings_ms["verify"] / max(len(item.reply()), 1))
                 for claim in item.reply():
+                    is_shown = not answer.fallback and shown(claim, answer.answer)
                     outcomes.append(
                         Outcome(
                             item.id,
                             item.lang,
                             claim.kind,
                             replayer.retrieved.get((item.id, claim.text), False),
-                            not answer.fallback and shown(claim, answer.answer),
+                            is_shown,
+                            claim.text,
+                            "" if is_shown else _why(claim, answer),
                         )
                     )
             name = f"{backend}{' stream' if stream else ''}"
             results[name] = summarise(outcomes) | {"fallbacks": fallbacks}
+            results[name]["rows"] = [asdict(o) for o in outcomes]
             if verify_ms:
                 results[name]["verify_ms_per_claim_median"] = round(
                     sorted(verify_ms)[len(verify_ms) // 2], 2
                 )
     return results
+
+
+def _why(claim: Claim, answer: Any) -> str:
+    """The verifier's reason for removing the claim (the fallback, when nothing held)."""
+    from rag.answering.verify import strip_markers
+
+    text = normal(strip_markers(claim.text)).rstrip(".!?…")
+    for u in answer.unsupported:
+        if text in normal(u.sentence) or normal(u.sentence).rstrip(".!?…") in text:
+            return u.reason + (" (then the extractive fallback)" if answer.fallback else "")
+    return "fallback" if answer.fallback else "not in the answer"
 
 
 def _ask(assistant: Any, question: str, stream: bool) -> Any:
