@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from rag.documents import find_date, find_outlet_and_authors, line_spans
 from rag.lexical import fold
+from rag.page_metadata import find_date, find_outlet_and_authors
+from rag.page_text import line_spans
 from rag.schemas import Citation, Passage
 
 _ARTICLE = r"\b(article|dispatch|story|piece|dépêche|reportage|papier)s?\b"
