@@ -17,6 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REPLIES = ROOT / "evals" / "llm_replies.jsonl"
 BLIND = ROOT / "evals" / "llm_replies_blind.jsonl"
+THIRD = ROOT / "evals" / "llm_replies_set3.jsonl"
 SEED_DIR = ROOT / "seeds"
 
 KINDS = ("number", "role", "direction", "negation", "other_passage", "superlative")
@@ -47,7 +48,9 @@ def sentence_count(text: str) -> int:
     return len([s for s in re.split(r"(?<=[.!?])\s+", text) if s])
 
 
-@pytest.fixture(scope="module", params=[REPLIES, BLIND], ids=["fitted set", "blind set"])
+@pytest.fixture(
+    scope="module", params=[REPLIES, BLIND, THIRD], ids=["first set", "blind set", "third set"]
+)
 def items(request: pytest.FixtureRequest) -> list[dict]:
     path: Path = request.param
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]

@@ -17,6 +17,7 @@ from tests.conftest import ROOT, run_cli
 THRESHOLDS = json.loads((ROOT / "evals" / "thresholds.json").read_text())
 GATES = THRESHOLDS["replies"]
 BLIND = ROOT / "evals" / "llm_replies_blind.jsonl"
+THIRD = ROOT / "evals" / "llm_replies_set3.jsonl"
 
 
 def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
@@ -36,8 +37,12 @@ def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "split", "gates"),
-    [(REPLIES, "held-out", GATES), (BLIND, "all", THRESHOLDS["replies_blind"])],
-    ids=["held-out half", "blind set"],
+    [
+        (REPLIES, "held-out", GATES),
+        (BLIND, "all", THRESHOLDS["replies_blind"]),
+        (THIRD, "all", THRESHOLDS["replies_set3"]),
+    ],
+    ids=["held-out half", "blind set", "third set"],
 )
 def test_replies_through_both_backends_keep_faithful_claims_and_drop_invented_ones(
     seeded_settings, tmp_path, path, split, gates
