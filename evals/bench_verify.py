@@ -15,11 +15,10 @@ import random
 import statistics
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from evals.replies import REPLIES, ROOT, passage_with, read_replies
+from evals.replies import REPLIES, ROOT, context_with, read_replies, with_marker
 
 RUNS = 3
 VERIFY_P95_MS = 30.0  # the target, per claim, warm
@@ -28,7 +27,6 @@ VERIFY_P95_MS = 30.0  # the issue's target, per claim, warm
 def bench_verify(path: Path = REPLIES) -> dict[str, Any]:
     from rag.answering.verify import Verifier
     from rag.container import build_annotator, build_assistant, build_embedder
-    from rag.retrieval import _passage
     from rag.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="rag-bench-verify-") as tmp:
@@ -41,18 +39,12 @@ def bench_verify(path: Path = REPLIES) -> dict[str, Any]:
         cases = []
         for item in read_replies(path):
             req = assistant.prepare(item.question).request
-            context = list(req.context)
             sentences = []
             for claim in item.reply():
-                n = passage_with(claim.anchor, [c.text for c in context])
-                if n is None:
-                    c = next((c for c in chunks if passage_with(claim.anchor, [c.text])), None)
-                    if c is None:
-                        continue
-                    context.append(_passage(c))
-                    n = len(context)
-                sentences.append(_cited(claim.text, n))
-            cases.append((replace(req, context=context), sentences))
+                req, n, _ = context_with(req, claim.anchor, chunks)
+                if n:
+                    sentences.append(with_marker(claim.text, n))
+            cases.append((req, sentences))
         times: list[float] = []
         rng = random.Random(20261201)
         for run in range(RUNS + 1):
@@ -75,10 +67,3 @@ def bench_verify(path: Path = REPLIES) -> dict[str, Any]:
         "max_ms": round(times[-1], 2),
         "target_p95_ms": VERIFY_P95_MS,
     }
-
-
-def _cited(text: str, n: int) -> str:
-    text = text.strip()
-    if text and text[-1] in ".!?…":
-        return f"{text[:-1]} [{n}]{text[-1]}"
-    return f"{text} [{n}]"

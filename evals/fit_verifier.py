@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.replies import ROOT, Claim, ReplyItem, passage_with, read_replies
+from evals.replies import ROOT, Claim, ReplyItem, context_with, read_replies
 from rag.answering.claims import CLAIM_FEATURES
 from rag.answering.scoring import CLAIM_MODEL_FILE
 
@@ -66,19 +66,13 @@ def observe(assistant: Any, items: Sequence[ReplyItem], embedder: Any) -> list[R
     def cite(req: Any, claim: Claim, other_than: str | None = None) -> tuple[Any, int, bool]:
         """The request with the claim's passage in its context, that passage's number, and
         whether retrieval had found it (a passage of another article for ``other_than``)."""
+        if other_than is None:
+            return context_with(req, claim.anchor, chunks)
         context = list(req.context)
-        if other_than is not None:
-            for n, c in enumerate(context, 1):
-                if c.doc_id != other_than:
-                    return req, n, True
-            c = next(c for c in chunks if c.doc_id != other_than)
-            return replace(req, context=[*context, _passage(c)]), len(context) + 1, False
-        n = passage_with(claim.anchor, [c.text for c in context])
-        if n is not None:
-            return req, n, True
-        c = next((c for c in chunks if passage_with(claim.anchor, [c.text])), None)
-        if c is None:
-            return req, 0, False
+        for n, c in enumerate(context, 1):
+            if c.doc_id != other_than:
+                return req, n, True
+        c = next(c for c in chunks if c.doc_id != other_than)
         return replace(req, context=[*context, _passage(c)]), len(context) + 1, False
 
     def read(req: Any, n: int, claim: Claim) -> dict[str, float]:

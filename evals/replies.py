@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLIES = ROOT / "evals" / "llm_replies.jsonl"
@@ -91,3 +92,31 @@ def passage_with(anchor: str, passages: Sequence[str]) -> int | None:
         if a in normal(text):
             return n
     return None
+
+
+_END = re.compile(r"([.!?…]+[\"'»”’)]*)\s*$")
+
+
+def with_marker(text: str, n: int) -> str:
+    """The claim as a model writes it cited: ``[n]`` before its final punctuation."""
+    text = text.strip()
+    m = _END.search(text)
+    return f"{text[: m.start()]} [{n}]{m.group(1)}" if m else f"{text} [{n}]"
+
+
+def context_with(req: Any, anchor: str, chunks: Sequence[Any]) -> tuple[Any, int, bool]:
+    """The request with the passage holding ``anchor`` in its context, that passage's number
+    and whether retrieval had found it; the chunk that holds it is appended when retrieval
+    did not (number 0 when no chunk does)."""
+    from dataclasses import replace
+
+    from rag.retrieval import _passage
+
+    context = list(req.context)
+    n = passage_with(anchor, [c.text for c in context])
+    if n is not None:
+        return req, n, True
+    c = next((c for c in chunks if passage_with(anchor, [c.text])), None)
+    if c is None:
+        return req, 0, False
+    return replace(req, context=[*context, _passage(c)]), len(context) + 1, False

@@ -24,11 +24,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.replies import Claim, ReplyItem, normal, passage_with, read_replies
+from evals.replies import Claim, ReplyItem, normal, passage_with, read_replies, with_marker
 
 MODES = (("openai", False), ("openai", True), ("ollama", False), ("ollama", True))
 _QUESTION = re.compile(r"^Question: (.*)$", re.MULTILINE)
-_END = re.compile(r"([.!?…]+[\"'»”’)]*)\s*$")
 
 
 @dataclass
@@ -48,11 +47,7 @@ def cite(claim: Claim, passages: dict[int, str]) -> tuple[str, bool]:
     numbers = sorted(passages)
     k = passage_with(claim.anchor, [passages[n] for n in numbers])
     n = numbers[k - 1] if k else (numbers[0] if numbers else 1)
-    text = claim.text.strip()
-    m = _END.search(text)
-    if m:
-        return f"{text[: m.start()]} [{n}]{m.group(1)}", bool(k)
-    return f"{text} [{n}]", bool(k)
+    return with_marker(claim.text, n), bool(k)
 
 
 class Replayer:

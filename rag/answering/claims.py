@@ -122,8 +122,10 @@ ABBREVIATIONS = {
     "nato": ("otan",),
     "otan": ("nato",),
 }
+# marks a token of a cited text's word translated into the claim's language
+BACK = "»"
 _NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[’'-][^\W\d_]+)*"
-_NAME_RUN = re.compile(_NAME + r"(?:\s+" + _NAME + ")*")
+NAME_RUN = re.compile(_NAME + r"(?:\s+" + _NAME + ")*")  # a run of capitalised words
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 SHORT_WORDS = 4
 
@@ -213,9 +215,7 @@ def claim_features(
         f["verb_negation"] = float(
             claim_neg != best_neg and _mismatched_polarity(parsed.predicates, pairs)
         )
-        f["direction"] = float(
-            any(_swapped_args(claim, lang, c, p, cited, i) for c, p, i in pairs)
-        )
+        f["direction"] = float(any(_swapped_args(claim, lang, c, p, cited, i) for c, p, i in pairs))
         content = [p for p in parsed.predicates if fold(p.lemma) not in _LIGHT_VERBS]
         theirs = cited.lemma_tokens | _hay_words(hay)
         unsaid = [p for p in content if not _lemma_tokens(p.lemma, lang) & theirs]
@@ -233,7 +233,7 @@ def claim_features(
     f["superlative"] = float(bool(sup))
     f["same_language"] = float(same_language)
     f["short"] = float(len(qwords) <= SHORT_WORDS)
-    unmet = [w for w in qwords if not _meets(w, hay)]
+    unmet = [w for w in qwords if not meets(w, hay)]
     f["unmet"] = min(len(unmet), 5) / 5
     f["contradictions"] = float(sum(f[k] > 0 for k in CONTRADICTIONS))
     return Reading(f, missing_names, missing_numbers, missing_dates, sup, absent, best)
@@ -247,7 +247,7 @@ def claim_names(claim: str, qwords: Sequence[QueryWord]) -> list[tuple[str, list
     word that starts the sentence is not taken for a name)."""
     by_word = {w.word: w for w in qwords}
     out = []
-    for m in _NAME_RUN.finditer(claim):
+    for m in NAME_RUN.finditer(claim):
         ws = [by_word[w] for w in _words(m.group()) if w in by_word and not w.isdigit()]
         if m.start() == 0 and len(ws) < 2:
             continue
@@ -261,16 +261,15 @@ def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str]) -> bool:
     ("United States" for "États-Unis")."""
     from rag.answering.bilingual import place_names
 
-    if any(_meets(w, toks) for w in ws):
+    if any(meets(w, toks) for w in ws):
         return True
     others = [other for _, other in place_names(name)]
     others += ABBREVIATIONS.get(fold(name).split()[-1], ())
     return any(set(analyze(other)) <= toks for other in others)
 
 
-def _meets(w: QueryWord, toks: set[str]) -> bool:
-    from rag.answering.verify import BACK
-
+def meets(w: QueryWord, toks: set[str]) -> bool:
+    """The claim word is in the cited tokens: itself, a translation, or translated back."""
     return bool(w.tokens & toks or w.translations & toks or any(BACK + t in toks for t in w.tokens))
 
 
@@ -514,7 +513,7 @@ def _sides(
 
 
 def _is(ws: Sequence[QueryWord], toks: set[str]) -> bool:
-    return any(_meets(w, toks) for w in ws)
+    return any(meets(w, toks) for w in ws)
 
 
 def _locate(claim: str, names: Sequence[tuple[str, list[QueryWord]]]) -> list:
@@ -560,7 +559,7 @@ def _absent_actors(
                 if m.kind not in ("PER", "ORG", "MISC", "LOC"):
                     continue
                 toks = set(analyze(doc[m.start : m.end]))
-                if any(_meets(w, toks) for w in ws):
+                if any(meets(w, toks) for w in ws):
                     seen = True
                     absent = absent or m.negated
         if seen and absent and (parsed is None or _acts(claim, ws, parsed, cited, lang)):
@@ -575,7 +574,7 @@ def _acts(
     for c, _, _ in _paired_predicates(claim, lang, parsed, cited):
         for role, a, b in c.args:
             if role == ("agent" if c.passive else "subj"):
-                if any(_meets(w, set(analyze(claim[a:b]))) for w in ws):
+                if any(meets(w, set(analyze(claim[a:b]))) for w in ws):
                     return True
     return False
 
@@ -596,8 +595,6 @@ def _lemma_tokens(lemma: str, lang: str) -> frozenset[str]:
 
 
 def _hay_words(hay: set[str]) -> set[str]:
-    from rag.answering.verify import BACK
-
     return {t.lstrip(BACK) for t in hay}
 
 
@@ -714,11 +711,9 @@ _RESTRICTIVE = re.compile(r"\bn(?:e\b|')[^.;:]{0,60}?\bque?\b")  # "ne ... que":
 def unmet_superlatives(claim: str, hay: set[str], text: str = "") -> list[str]:
     """Superlatives and intensifiers of the claim that the cited text (in either language)
     does not give."""
-    from rag.answering.verify import BACK
-
     folded = fold(claim)
     words = _words(folded)
-    hay_words = {t.lstrip(BACK) for t in hay}
+    hay_words = _hay_words(hay)
     restrictive = bool(_RESTRICTIVE.search(fold(text).replace("’", "'")))
     out = []
     for w in words:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.answering.claims import Cited, Reading, claim_features
+from rag.answering.claims import BACK, NAME_RUN, Cited, Reading, claim_features, meets
 from rag.answering.corpus import CorpusView
 from rag.answering.draft import NOT_FOUND, Draft
 from rag.answering.question import question_type
@@ -85,7 +85,6 @@ _REFUSAL = re.compile(
 
 
 BACK_SENSES = 2  # translations of each cited word that a claim word may meet
-BACK = "»"  # marks a token of a cited text's word translated into the claim's language
 
 
 def coverage(qwords: Sequence[QueryWord], tokens: set[str], idf: Mapping[str, float]) -> float:
@@ -189,9 +188,6 @@ def is_instruction(sentence: str) -> bool:
 
 # --- support ----------------------------------------------------------------------
 
-_NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[’'-][^\W\d_]+)*"
-_NAME_RUN = re.compile(_NAME + r"(?:\s+" + _NAME + ")*")
-
 
 def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) -> list[QueryWord]:
     """The claim's content words, with French translations when it may be English, and for
@@ -203,8 +199,7 @@ def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) 
     from rag.answering.bilingual import place_names
     from rag.answering.claims import ABBREVIATIONS, REPORTING
 
-    english = lang == "en" or detect_question_language(claim) == "en"
-    out = query_words(claim, "en" if english else "fr", expand=True)
+    out = query_words(claim, claim_language(claim, lang), expand=True)
     # a territory of several words ("United States") meets its name in the other language
     # through each of its words; abbreviations ("US") meet what they stand for; reporting
     # verbs ("said", "according to") meet any reporting verb ("a déclaré", "selon")
@@ -238,14 +233,11 @@ def missing_facts(claim: str, qwords: Sequence[QueryWord], hay: set[str]) -> lis
     numbers = [w for w in words(claim) if w.isdigit() and (w != "1" or "1" in written)]
     out = [d for d in dict.fromkeys(numbers) if d.lstrip("0") not in digits]  # "one" is too common
     by_word = {w.word: w for w in qwords}
-    for m in _NAME_RUN.finditer(claim):
+    for m in NAME_RUN.finditer(claim):
         name = [by_word[w] for w in words(m.group()) if w in by_word and not w.isdigit()]
         if m.start() == 0 and len(name) < 2:
             continue  # a single capitalised word that starts the sentence
-        if name and not any(
-            w.tokens & hay or w.translations & hay or any(BACK + t in hay for t in w.tokens)
-            for w in name
-        ):
+        if name and not any(meets(w, hay) for w in name):
             out.append(m.group())
     return out
 
