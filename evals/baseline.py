@@ -68,7 +68,7 @@ def llamaindex_rows(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     import time
 
-    files = [Path(s.source) for s in assistant.sources() if s.source and Path(s.source).exists()]
+    files = [Path(p) for p in assistant.source_paths() if p and Path(p).exists()]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         retriever = StarterRetriever(files, base.embed_model, Path(tmp))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.answering import NOT_FOUND, Answerer, AnswerRequest, CorpusView, Draft
-from rag.answering.rewrite import carry_over
+from rag.answering.rewrite import standalone as make_standalone
 from rag.errors import DocumentNotFound, EmptyStore
 from rag.ingest import Ingestor
 from rag.lexical import LexicalIndex
@@ -62,6 +62,7 @@ class Assistant:
         max_question_chars: int = 2000,
         rewriter: Any = None,
         settings: Settings | None = None,
+        uploads_dir: Path | None = None,
     ) -> None:
         if retriever is None or answerer is None or store is None or ingestor is None:
             from rag.container import build_components
@@ -70,6 +71,7 @@ class Assistant:
             retriever, answerer, store, ingestor = c.retriever, c.answerer, c.store, c.ingestor
             context_chars, max_question_chars = c.context_chars, c.max_question_chars
             rewriter = c.rewriter
+            uploads_dir = c.uploads_dir
         self.retriever = retriever
         self.answerer = answerer
         self.store = store
@@ -77,6 +79,8 @@ class Assistant:
         self.rewriter = rewriter
         self.context_chars = context_chars
         self.max_question_chars = max_question_chars
+        # where uploaded articles are kept: removing one of them deletes its file too
+        self.uploads_dir = uploads_dir
         self._ingest_lock = threading.Lock()  # one ingest at a time
         self._refresh_lock = threading.Lock()  # one snapshot rebuild at a time
         self._snapshot: Snapshot | None = None
@@ -157,11 +161,7 @@ class Assistant:
         snap = self.snapshot()
         if not snap.index.chunks:
             raise EmptyStore("the store is empty: run `rag ingest` first")
-        standalone = None
-        if history:
-            standalone = (
-                self.rewriter.rewrite(q, history) if self.rewriter else None
-            ) or carry_over(q, history)
+        standalone = make_standalone(q, history, self.rewriter) if history else None
         retrieval = self.retriever.retrieve(standalone or q, top_k, snap.index)
         retrieval.language = detect_question_language(q)
         context = select_context(retrieval.passages, self.context_chars)
@@ -247,6 +247,24 @@ class Assistant:
                 self._checked = time.monotonic()
             return summary
 
+    def remove(self, doc_id: str) -> SourceInfo:
+        """Delete one article: its record, chunks and keyword entries, and the kept file when
+        it was uploaded. Asks see it gone as soon as this returns (``DocumentNotFound``)."""
+        with self._ingest_lock:
+            self._ingesting = True
+            try:
+                stored = self.ingestor.remove(doc_id)
+            finally:
+                self._ingesting = False
+                self._checked = 0.0
+            with self._refresh_lock:
+                self._snapshot = self._load_snapshot()
+                self._checked = time.monotonic()
+        source = Path(stored.document.source)
+        if self.uploads_dir is not None and source.is_relative_to(self.uploads_dir.resolve()):
+            source.unlink(missing_ok=True)
+        return source_info(stored.document, 0)
+
     def health(self) -> dict[str, int]:
         """Articles and chunks in the store, read from it now (``StoreUnavailable`` if down)."""
         return {"documents": len(self.store.document_hashes()), "chunks": self.store.count()}
@@ -259,13 +277,20 @@ class Assistant:
         ]
 
     def document(self, doc_id: str) -> Document:
+        """One article with its text; ``source`` is its file's name, not its server path."""
         stored = self.store.get_document(doc_id)
         if stored is None:
             raise DocumentNotFound(f"no document with id {doc_id!r}")
-        return stored.document
+        d = stored.document
+        return d.model_copy(update={"source": Path(d.source).name})
+
+    def source_paths(self) -> dict[str, str]:
+        """Server path -> doc_id of every article (for the server's own bookkeeping)."""
+        return {d.document.source: d.document.doc_id for d in self.store.list_documents()}
 
 
 def source_info(d: Document, chunks: int) -> SourceInfo:
+    """What a client sees of an article: its file's name, never where it lies on the server."""
     return SourceInfo(
         doc_id=d.doc_id,
         title=d.title,
@@ -274,7 +299,7 @@ def source_info(d: Document, chunks: int) -> SourceInfo:
         authors=d.authors,
         photo_credit=d.photo_credit,
         language=d.language,
-        source=d.source,
+        source=Path(d.source).name,
         chunks=chunks,
     )
 

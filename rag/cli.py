@@ -78,6 +78,27 @@ def sources(
 
 
 @app.command()
+def remove(
+    doc_id: Annotated[str, typer.Argument(help="The article's id, as `rag sources` lists it")],
+) -> None:
+    """Delete one article: its chunks, its keyword entries and, when it was uploaded, its file.
+
+    An article ingested from a folder comes back at the next `rag ingest` of that folder
+    unless its file is gone.
+    """
+    from rag.assistant import Assistant
+    from rag.container import build_components
+
+    s = _settings()
+    c = build_components(s)
+    assistant = Assistant(
+        c.retriever, c.answerer, c.store, c.ingestor, rewriter=c.rewriter, uploads_dir=c.uploads_dir
+    )
+    info = assistant.remove(doc_id)
+    typer.echo(f"removed {info.doc_id}" + (f" ({info.title})" if info.title else ""))
+
+
+@app.command()
 def ask(
     question: Annotated[str | None, typer.Argument(help="The question")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rag.answering import Answerer, ExtractiveAnswerer
@@ -23,6 +24,7 @@ class Components:
     rewriter: Any
     context_chars: int
     max_question_chars: int
+    uploads_dir: Path
 
 
 def build_store(s: Settings) -> VectorStore:
@@ -84,7 +86,14 @@ def build_components(s: Settings | None = None, embedder: Any = None) -> Compone
     retriever = HybridRetriever(embedder, store, ingestor.refresh_lexical, retrieval_params(s))
     answerer, rewriter = make_answerer(s, ingestor.annotator)
     return Components(
-        retriever, answerer, store, ingestor, rewriter, s.context_chars, s.max_question_chars
+        retriever,
+        answerer,
+        store,
+        ingestor,
+        rewriter,
+        s.context_chars,
+        s.max_question_chars,
+        s.data_dir / "uploads",
     )
 
 
@@ -101,4 +110,5 @@ def build_assistant(s: Settings | None = None, embedder: Any = None) -> Any:
         c.context_chars,
         c.max_question_chars,
         c.rewriter,
+        uploads_dir=c.uploads_dir,
     )

@@ -21,7 +21,7 @@ from tqdm import tqdm
 from rag.chunking import chunk_document
 from rag.documents import content_hash, load_document
 from rag.embedding import Embedder
-from rag.errors import IngestError
+from rag.errors import DocumentNotFound, IngestError
 from rag.lexical import LexicalIndex, fingerprint
 from rag.nlp import Annotator
 from rag.schemas import Chunk, Document, IngestSummary, SentenceAnnotation, Span
@@ -156,6 +156,15 @@ class Ingestor:
         self.refresh_lexical(force=bool(pending or summary.removed))
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
+
+    def remove(self, doc_id: str) -> StoredDocument:
+        """Delete one article: its record, its chunks and its keyword entries."""
+        stored = self.store.get_document(doc_id)
+        if stored is None:
+            raise DocumentNotFound(f"no document with id {doc_id!r}")
+        self.store.delete_document(doc_id)
+        self.refresh_lexical(force=True)
+        return stored
 
     def refresh_lexical(self, force: bool = False) -> LexicalIndex:
         """The keyword index, rebuilt from the store when it is not in step with it."""

@@ -199,7 +199,7 @@ class Inbox:
                 on_file(shown.get(key, path), status)
 
         summary = self.assistant.ingest(paths, on_file=note)
-        doc_ids = {s.source: s.doc_id for s in self.assistant.sources()}
+        doc_ids = self.assistant.source_paths()
         results = []
         for path, original, why in zip(paths, originals, notes, strict=True):
             key = str(path.resolve())

@@ -136,6 +136,17 @@ def test_a_follow_up_is_rewritten_by_the_llm_before_retrieval(server, llm):
     assert "Rubio" in answer.answer and not answer.fallback
 
 
+def test_a_standalone_question_with_history_is_not_sent_for_rewriting(server, llm):
+    server.reply = citing(RUBIO + " [{n}].", RUBIO_KEY)
+    history = [
+        ChatTurn(role="user", content="Qui dirige la coalition des volontaires ?"),
+        ChatTurn(role="assistant", content="La France [1]."),
+    ]
+    answer = llm.ask("Which Secretary of State joined the coalition meeting?", history=history)
+    assert answer.standalone_question is None
+    assert [r.is_rewrite for r in server.requests] == [False]
+
+
 def test_an_unusable_rewrite_falls_back_to_carrying_the_previous_turn_over(server, llm):
     server.reply = lambda r: "" if r.is_rewrite else "Steve Witkoff [1]."
     history = [ChatTurn(role="user", content="Qui a représenté Trump à Paris ?")]
