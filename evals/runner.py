@@ -24,6 +24,7 @@ from typing import Any
 from evals import devset
 from evals import metrics as m
 from evals.gold import GoldItem, load_gold
+from rag.assistant import empty_store_message
 from rag.errors import ConfigError, EmptyStore, RagError
 from rag.schemas import Answer
 from rag.settings import Settings
@@ -232,7 +233,7 @@ def _open_store(
     if corpus is None:
         main = build_for(base, shared)
         if not main.sources():
-            raise EmptyStore("the store is empty: run `rag ingest` first")
+            raise EmptyStore(empty_store_message(main.store))
         return base, main
     s = corpus_settings(base, corpus)
     main = build_for(s, shared)

@@ -160,7 +160,7 @@ class Assistant:
         history = bounded_history(history)
         snap = self.snapshot()
         if not snap.index.chunks:
-            raise EmptyStore("the store is empty: run `rag ingest` first")
+            raise EmptyStore(empty_store_message(self.store))
         standalone = make_standalone(q, history, self.rewriter) if history else None
         retrieval = self.retriever.retrieve(standalone or q, top_k, snap.index)
         retrieval.language = detect_question_language(q)
@@ -202,8 +202,9 @@ class Assistant:
         timings = dict(p.retrieval.timings_ms)
         timings["answer"] = round((time.perf_counter() - t_answer) * 1000, 2)
         timings["total"] = round((time.perf_counter() - p.t0) * 1000, 2)
-        if getattr(draft, "verify_ms", None) is not None:
-            timings["verify"] = draft.verify_ms
+        verify_ms = getattr(draft, "verify_ms", None)
+        if verify_ms is not None:
+            timings["verify"] = verify_ms
         lang = p.retrieval.language
         answer_text = draft.answer
         if draft.abstained and not answer_text:
@@ -287,6 +288,14 @@ class Assistant:
     def source_paths(self) -> dict[str, str]:
         """Server path -> doc_id of every article (for the server's own bookkeeping)."""
         return {d.document.source: d.document.doc_id for d in self.store.list_documents()}
+
+
+def empty_store_message(store: VectorStore) -> str:
+    """Where an empty store was looked for, so a user who ingested elsewhere sees it."""
+    return (
+        f"the store is empty: nothing is ingested in {store.describe()}. Run `rag ingest`, "
+        "or set RAG_DATA_DIR (RAG_CHROMA_HOST for a server) to where the articles were ingested."
+    )
 
 
 def source_info(d: Document, chunks: int) -> SourceInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -45,6 +46,8 @@ def ingest(
     """
     from rag.container import build_ingestor
 
+    if quiet:  # the embedding model's loading bar too (read when huggingface_hub is imported)
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     targets = paths or [SEEDS]
     for p in targets:
         if not p.exists():
@@ -70,7 +73,10 @@ def sources(
         typer.echo(json.dumps([i.model_dump() for i in infos], ensure_ascii=False, indent=2))
         return
     if not infos:
-        typer.echo("The store is empty: run `rag ingest` first.")
+        from rag.assistant import empty_store_message
+
+        message = empty_store_message(store)
+        typer.echo(message[0].upper() + message[1:])
         return
     for i in infos:
         meta = ", ".join(x for x in (i.outlet, i.date, i.language) if x)
@@ -227,9 +233,7 @@ def eval_cmd(
     ] = None,
     split: Annotated[
         str | None,
-        typer.Option(
-            "--split", help="Dev set or reply set: fit | held-out | all (default: all)"
-        ),
+        typer.Option("--split", help="Dev set or reply set: fit | held-out | all (default: all)"),
     ] = None,
     replies: Annotated[
         Path | None,

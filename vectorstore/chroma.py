@@ -88,7 +88,7 @@ class ChromaStore:
         assert path is not None
         path.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(path), settings=cs)
-        return cls(client, collection, f"Chroma at {path}")
+        return cls(client, collection, f"Chroma at {path.resolve()}")
 
     def describe(self) -> str:
         return self.where

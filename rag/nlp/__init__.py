@@ -25,9 +25,7 @@ class Annotator(Protocol):
 
     def annotate(self, doc: Document, sentences: Sequence[Span]) -> list[SentenceAnnotation]: ...
 
-    def read(
-        self, text: str, language: str, article_date: str | None = None
-    ) -> SentenceAnnotation:
+    def read(self, text: str, language: str, article_date: str | None = None) -> SentenceAnnotation:
         """One free text read as a sentence (a generated claim, to compare with passages)."""
         ...
 

@@ -169,6 +169,8 @@ def test_cli_empty_store_exit_2(tmp_path):
     )
     assert r.returncode == 2
     assert "rag ingest" in r.stderr and "Traceback" not in r.stderr
+    # names where it looked, so a user who ingested into another data dir sees why
+    assert str((tmp_path / "empty" / "chroma").resolve()) in r.stderr
 
 
 def test_article_metadata_is_answered_from_its_byline(assistant):
@@ -211,4 +213,3 @@ def test_swapped_roles_are_not_an_answer(assistant):
     assert swapped.abstained, swapped.answer
     right = assistant.ask("How many drones did Russia fire at Ukraine that night?")
     assert not right.abstained and "112" in (right.short_answer or "")
-
