@@ -334,6 +334,17 @@ def test_cli_fresh_clone_ingest_sources_and_second_ingest(tmp_path: Path, embedd
     assert second.stdout.splitlines() == ["added 0, updated 0, unchanged 5, removed 0, skipped 0"]
 
 
+def test_cli_quiet_ingest_prints_only_its_summary(tmp_path: Path):
+    """No progress bar at all with --quiet, the embedding model's loading bar included."""
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(SEEDS / f"{SEED_IDS[1]}.txt", one)
+    result = run_cli("ingest", "--quiet", str(one), env=cli_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["added 1, updated 0, unchanged 0, removed 0, skipped 0"]
+    assert result.stderr == ""
+
+
 def test_cli_missing_path_is_one_line_and_exit_2(tmp_path: Path):
     missing = tmp_path / "no-such-folder"
     result = run_cli("ingest", str(missing), env=cli_env(tmp_path))
