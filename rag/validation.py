@@ -1,5 +1,7 @@
-"""What a question and its chat history may be: one set of rules for every edge.
+"""What a question, its chat history and ``top_k`` may be: one set of rules for every edge.
 
+``validate_question`` is the one question rule: ``Assistant.validate`` applies it with the
+configured limit, and every edge (REST, ``/v1``, MCP, the chat, the CLI) goes through it.
 The REST API refuses a history past the limits (422); the OpenAI-compatible endpoint, the
 Python API and the chat keep the newest turns that fit, as chat clients expect. Either way
 the assistant never works on more than ``MAX_HISTORY_CHARS`` of history.
@@ -8,6 +10,9 @@ the assistant never works on more than ``MAX_HISTORY_CHARS`` of history.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
+
+from pydantic import Field
 
 from rag.errors import InvalidQuestion
 from rag.schemas import ChatTurn
@@ -16,6 +21,9 @@ MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20  # user and assistant messages, together
 MAX_TURN_CHARS = 4000
 MAX_HISTORY_CHARS = 16000
+MAX_TOP_K = 50
+
+TopK = Annotated[int, Field(ge=1, le=MAX_TOP_K, description="passages to retrieve")]
 
 
 def _surrogate(text: str) -> int | None:

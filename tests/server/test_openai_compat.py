@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import httpx
 import openai
 import pytest
 from openai import OpenAI
 
+from rag.errors import LLMError
 from tests.server.conftest import API_KEY
+from tests.server.harness import Served, assistant_for, private_store, serving
 
 pytestmark = pytest.mark.slow
 
@@ -113,3 +118,124 @@ def test_the_api_key_is_required_when_set(keyed_server):
         model="rag", messages=[{"role": "user", "content": TRUMP}]
     )
     assert "Witkoff" in (completion.choices[0].message.content or "")
+
+
+# --- OpenAI's response shape, in full -----------------------------------------------------
+
+
+def ask(url: str, **kw):
+    return client(url).chat.completions.create(
+        model="rag", messages=[{"role": "user", "content": TRUMP}], **kw
+    )
+
+
+def test_usage_counts_the_prompt_and_the_answer(server):
+    completion = ask(server.url)
+    usage, text = completion.usage, completion.choices[0].message.content or ""
+    assert usage is not None and usage.prompt_tokens >= len(TRUMP.split())
+    assert len(text.split()) <= usage.completion_tokens <= len(text)
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+    # the longer the prompt, the more it counts
+    longer = client(server.url).chat.completions.create(
+        model="rag",
+        messages=[
+            {"role": "system", "content": "You answer from the news articles, briefly."},
+            {"role": "user", "content": TRUMP},
+        ],
+    )
+    assert longer.usage and longer.usage.prompt_tokens > usage.prompt_tokens
+
+
+def test_a_streamed_usage_comes_last_when_asked_for(server):
+    chunks = list(ask(server.url, stream=True, stream_options={"include_usage": True}))
+    *body, last = chunks
+    assert last.choices == [] and last.usage is not None
+    assert body[-1].choices[0].finish_reason == "stop" and (body[-1].model_extra or {})["citations"]
+    assert all(c.usage is None for c in body)
+    plain = ask(server.url)
+    assert last.usage == plain.usage  # the same answer, counted the same way
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_an_unknown_model_is_openais_404(server, stream):
+    with pytest.raises(openai.NotFoundError) as e:
+        client(server.url).chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": TRUMP}], stream=stream
+        )
+    body = e.value.body
+    assert e.value.status_code == 404 and isinstance(body, dict) and "gpt-4o" in body["message"]
+    assert {k: v for k, v in body.items() if k != "message"} == {
+        "type": "invalid_request_error",
+        "param": "model",
+        "code": "model_not_found",
+    }
+
+
+@pytest.mark.parametrize("n", [2, 0])
+def test_n_other_than_one_is_openais_400(server, n):
+    with pytest.raises(openai.BadRequestError) as e:
+        ask(server.url, n=n)
+    assert e.value.param == "n" and e.value.type == "invalid_request_error"
+    assert "n=1" in e.value.message
+    assert "Witkoff" in (ask(server.url, n=1).choices[0].message.content or "")
+
+
+@pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
+def test_max_tokens_cuts_the_answer_at_a_word(server, field):
+    full = ask(server.url)
+    cut = ask(server.url, **{field: 8})
+    text = cut.choices[0].message.content or ""
+    assert cut.choices[0].finish_reason == "length"
+    assert cut.usage and 0 < cut.usage.completion_tokens <= 8
+    assert text and (full.choices[0].message.content or "").startswith(text)
+    assert (cut.model_extra or {})["citations"] == (full.model_extra or {})["citations"]
+    chunks = list(ask(server.url, stream=True, **{field: 8}))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == text
+    assert chunks[-1].choices[0].finish_reason == "length"
+    roomy = ask(server.url, **{field: 4000})
+    assert roomy.choices[0].finish_reason == "stop"
+    assert roomy.choices[0].message.content == full.choices[0].message.content
+
+
+# --- an answerer that fails once the answer has started -------------------------------------
+
+
+class DroppedStream:
+    """An LLM backend whose server drops the connection after the first words."""
+
+    name = "dropped"
+
+    def answer(self, request):
+        raise LLMError("the LLM server closed the connection")
+
+    def stream(self, request) -> Iterator[str]:
+        yield "Steve Witkoff "
+        raise LLMError("the LLM server closed the connection")
+
+
+@pytest.fixture(scope="module")
+def dropping_server(tmp_path_factory, seeded_settings, embedder) -> Iterator[Served]:
+    settings = private_store(seeded_settings, tmp_path_factory.mktemp("dropped") / "data")
+    assistant = assistant_for(settings, embedder)
+    assistant.answerer = DroppedStream()
+    with serving(assistant, settings) as s:
+        yield s
+
+
+def test_an_error_mid_stream_is_raised_by_the_openai_client(dropping_server):
+    received: list[str] = []
+    with pytest.raises(openai.APIError) as e:
+        for chunk in ask(dropping_server.url, stream=True):
+            received.append(chunk.choices[0].delta.content or "")
+    assert "closed the connection" in e.value.message
+    assert "".join(received) == "Steve Witkoff"  # the space waits for the next word
+    with pytest.raises(openai.APIStatusError) as plain:  # not started: an HTTP status
+        ask(dropping_server.url)
+    assert plain.value.status_code == 502 and "closed the connection" in plain.value.message
+
+
+def test_the_rest_stream_reports_the_same_error_as_an_event(dropping_server):
+    r = httpx.post(f"{dropping_server.url}/api/ask/stream", json={"question": TRUMP}, timeout=60)
+    assert r.status_code == 200
+    assert "event: delta" in r.text and "event: error" in r.text
+    assert "closed the connection" in r.text and "event: answer" not in r.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 from rag.schemas import Answer, Document, SourceInfo
-from tests.conftest import VENV_BIN, free_port, wait_for_port
+from tests.conftest import ROOT, VENV_BIN, free_port, wait_for_port
 from tests.server.conftest import API_KEY, UPLOAD_LIMIT_MB
 from tests.server.harness import private_store
 
@@ -135,6 +136,20 @@ def test_sources_list_one_and_unknown(server):
     assert "no-such-article" in missing.json()["detail"]
 
 
+def test_sources_name_files_never_server_paths(server):
+    """A client learns an article's file name, not where the server keeps its files."""
+    listed = httpx.get(f"{server.url}/api/sources", timeout=30)
+    bodies = [listed.text]
+    for s in listed.json():
+        assert s["source"] and "/" not in s["source"] and "\\" not in s["source"], s["source"]
+        assert not any(isinstance(v, str) and v.startswith("/") for v in s.values()), s
+        one = httpx.get(f"{server.url}/api/sources/{s['doc_id']}", timeout=30)
+        assert one.json()["source"] == s["source"]
+        bodies.append(one.text)
+    server_dirs = {str(Path(server.settings.data_dir).resolve()), str(ROOT), str(Path.home())}
+    assert not [d for d in server_dirs for body in bodies if d in body]
+
+
 def test_health_openapi_and_docs(server):
     health = httpx.get(f"{server.url}/healthz").json()
     assert health["status"] == "ok" and health["documents"] == 5 and health["chunks"] > 5
@@ -153,6 +168,70 @@ def test_health_openapi_and_docs(server):
     docs = httpx.get(f"{server.url}/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
     assert httpx.get(f"{server.url}/").status_code == 200  # the chat UI
+
+
+def test_docs_need_no_internet(server):
+    """Swagger UI's script, style and icon are served by the server itself, not a CDN."""
+    html = httpx.get(f"{server.url}/docs").text
+    urls = re.findall(r'(?:src|href)="([^"]*)"', html) + re.findall(r"url: '([^']*)'", html)
+    assert len(urls) >= 4 and not re.search(r"https?://", html)
+    assert all(u.startswith("/") and not u.startswith("//") for u in urls), urls
+    kinds = {".js": "javascript", ".css": "text/css", ".png": "image/png", ".json": "json"}
+    for u in urls:
+        r = httpx.get(f"{server.url}{u}", timeout=30)
+        assert r.status_code == 200, u
+        assert kinds[Path(u).suffix] in r.headers["content-type"] and len(r.content) > 500, u
+    script = next(u for u in urls if u.endswith(".js"))
+    assert "SwaggerUIBundle" in httpx.get(f"{server.url}{script}").text
+
+
+ROUTE_ERRORS = {
+    ("post", "/api/ask"): {401, 403, 409, 413, 422, 503},
+    ("post", "/api/ask/stream"): {401, 403, 409, 413, 422, 503},
+    ("get", "/api/sources"): {401, 503},
+    ("get", "/api/sources/{doc_id}"): {401, 404, 503},
+    ("delete", "/api/sources/{doc_id}"): {401, 403, 404, 503},
+    ("post", "/api/documents"): {401, 403, 413, 415, 422, 503},
+    ("get", "/v1/models"): {401},
+    ("post", "/v1/chat/completions"): {400, 401, 403, 404, 409, 413, 422, 503},
+}
+
+
+def test_openapi_declares_errors_streams_and_models(server):
+    schema = httpx.get(f"{server.url}/openapi.json").json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+    for (method, path), codes in ROUTE_ERRORS.items():
+        declared = paths[path][method]["responses"]
+        assert codes <= {int(c) for c in declared}, (method, path)
+        body = "OpenAIError" if path.startswith("/v1") else "ErrorDetail"
+        for code in codes:
+            content = declared[str(code)]["content"]
+            assert content == {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}
+            }
+    assert set(components["ErrorDetail"]["properties"]) == {"detail"}
+    error = components["OpenAIErrorInfo"]["properties"]
+    assert set(error) == {"message", "type", "param", "code"}
+    assert "HTTPValidationError" not in components  # not a shape this server answers
+    for path in ("/api/ask/stream", "/v1/chat/completions"):
+        assert "text/event-stream" in paths[path]["post"]["responses"]["200"]["content"]
+    for (method, path), model in {
+        ("get", "/v1/models"): "ModelList",
+        ("post", "/v1/chat/completions"): "ChatCompletion",
+        ("get", "/healthz"): "Health",
+        ("delete", "/api/sources/{doc_id}"): "SourceInfo",
+    }.items():
+        ok = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok == {"$ref": f"#/components/schemas/{model}"}, path
+    assert "Usage" in components and "usage" in components["ChatCompletion"]["required"]
+    health = paths["/healthz"]["get"]["responses"]["503"]["content"]["application/json"]
+    assert health["schema"] == {"$ref": "#/components/schemas/Unhealthy"}
+    refs = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(schema)))
+    assert refs <= set(components), refs - set(components)
+    # and the bodies the server sends have the declared shapes
+    assert set(httpx.get(f"{server.url}/api/sources/nope").json()) == {"detail"}
+    r = httpx.post(f"{server.url}/v1/chat/completions", json={"messages": []})
+    assert set(r.json()) == {"error"} and set(r.json()["error"]) == set(error)
 
 
 # --- uploads --------------------------------------------------------------------------
@@ -253,6 +332,44 @@ def test_an_unreadable_new_version_keeps_the_previous_one(upload_server):
     assert source_ids(url) == before and "palmares" in before
 
 
+GEYSER = """Iceland harvests its first geothermal coffee
+
+By Sigrun Halldorsdottir
+2026-03-02
+
+A geothermal greenhouse near Hveragerdi harvested on Monday the first coffee grown in Iceland, \
+about forty kilograms of beans.
+
+The greenhouse project is led by the agronomist Einar Thorvaldsson, who heats it with steam \
+from a nearby borehole.
+"""
+COFFEE = "Who leads the geothermal coffee greenhouse project in Iceland?"
+
+
+def test_a_deleted_article_is_gone_from_answers_sources_and_disk(upload_server):
+    url = upload_server.url
+    before = source_ids(url)
+    r = upload(url, ("iceland coffee.txt", GEYSER.encode()))
+    assert r.status_code == 200, r.text
+    doc_id = r.json()["files"][0]["doc_id"]
+    kept = Path(upload_server.settings.data_dir) / "uploads" / "iceland_coffee.txt"
+    assert kept.is_file()
+    cited = Answer.model_validate(ask(url, COFFEE).json()).citations
+    assert doc_id in {c.doc_id for c in cited}
+
+    r = httpx.delete(f"{url}/api/sources/{doc_id}", timeout=60)
+    assert r.status_code == 200, r.text
+    removed = SourceInfo.model_validate(r.json())
+    assert removed.doc_id == doc_id and removed.source == "iceland_coffee.txt"
+    again = httpx.delete(f"{url}/api/sources/{doc_id}", timeout=30)
+    assert again.status_code == 404 and doc_id in again.json()["detail"]
+    assert httpx.get(f"{url}/api/sources/{doc_id}", timeout=30).status_code == 404
+    after = Answer.model_validate(ask(url, COFFEE).json())
+    assert doc_id not in {c.doc_id for c in after.citations} | {p.doc_id for p in after.passages}
+    assert not kept.exists()
+    assert source_ids(url) == before
+
+
 def test_an_upload_without_files_is_a_readable_422(upload_server):
     r = httpx.post(f"{upload_server.url}/api/documents", timeout=30)
     assert r.status_code == 422 and "files" in r.json()["detail"]
@@ -268,7 +385,13 @@ def test_an_upload_without_files_is_a_readable_422(upload_server):
 )
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("POST", "/api/ask"), ("GET", "/api/sources"), ("GET", "/v1/models"), ("POST", "/mcp")],
+    [
+        ("POST", "/api/ask"),
+        ("GET", "/api/sources"),
+        ("DELETE", "/api/sources/no-such-article"),
+        ("GET", "/v1/models"),
+        ("POST", "/mcp"),
+    ],
 )
 def test_with_an_api_key_set_a_missing_or_wrong_token_is_401(keyed_server, headers, method, path):
     r = httpx.request(

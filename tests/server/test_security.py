@@ -186,6 +186,19 @@ def test_a_request_from_another_site_is_refused(upload_server, path, body):
     assert source_ids(upload_server.url) == before
 
 
+def test_a_delete_from_another_site_is_refused(upload_server):
+    before = source_ids(upload_server.url)
+    target = f"{upload_server.url}/api/sources/{before[0]}"
+    r = httpx.delete(target, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403, r.text
+    assert "evil.example" in r.text and "RAG_ALLOWED_ORIGINS" in r.text
+    assert source_ids(upload_server.url) == before
+    own = httpx.delete(
+        f"{upload_server.url}/api/sources/no-such-article", headers={"Origin": upload_server.url}
+    )
+    assert own.status_code == 404  # the server's own page passes the origin check
+
+
 def test_the_servers_own_origin_and_listed_origins_may_post(tmp_path, seeded_settings, embedder):
     settings = private_store(
         seeded_settings, tmp_path / "data", allowed_origins=["https://app.example"]
