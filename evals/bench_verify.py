@@ -34,7 +34,7 @@ def bench_verify(path: Path = REPLIES) -> dict[str, Any]:
         embedder = build_embedder(s)
         assistant = build_assistant(s, embedder)
         assistant.ingest([ROOT / "seeds"])
-        chunks = assistant.lexical_index().chunks
+        chunks = list(assistant.lexical_index().all_chunks())
         verifier = Verifier(build_annotator(s))
         cases = []
         for item in read_replies(path):

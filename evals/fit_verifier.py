@@ -60,7 +60,7 @@ def observe(assistant: Any, items: Sequence[ReplyItem], embedder: Any) -> list[R
     from rag.settings import Settings
 
     verifier = Verifier(build_annotator(Settings()))
-    chunks = assistant.lexical_index().chunks
+    chunks = list(assistant.lexical_index().all_chunks())
     rows = []
 
     def cite(req: Any, claim: Claim, other_than: str | None = None) -> tuple[Any, int, bool]:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from rag.answering import NOT_FOUND, Answerer, AnswerRequest, CorpusView, Draft
 from rag.answering.rewrite import standalone as make_standalone
+from rag.corpus_index import LexicalIndex
 from rag.errors import DocumentNotFound, EmptyStore
 from rag.ingest import Ingestor
-from rag.lexical import LexicalIndex
 from rag.retrieval import HybridRetriever, Retrieval, detect_question_language, select_context
 from rag.schemas import Answer, ChatTurn, Document, IngestSummary, SourceInfo
 from rag.validation import bounded_history, validate_question
@@ -33,10 +33,9 @@ GIVE_WAY_S = 0.1
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The committed corpus as asks see it: keyword index, texts, and the answerer's view."""
+    """The committed corpus as asks see it: the index's view and the answerer's reading."""
 
     index: LexicalIndex
-    texts: dict[str, str]
     corpus: CorpusView
 
 
@@ -98,9 +97,9 @@ class Assistant:
 
         An ingest in this process swaps in a new snapshot when it commits; asks meanwhile
         keep reading the current one and never wait for it. A change made by another
-        process is noticed by a fingerprint check at most every ``REFRESH_EVERY_S``; the
-        check is skipped while this process ingests, and asks arriving during a rebuild
-        are served the current snapshot.
+        process is noticed by comparing generation tokens (one read of the store, one of
+        the index) at most every ``REFRESH_EVERY_S``; the check is skipped while this
+        process ingests, and asks arriving during a repair are served the current snapshot.
         """
         snap = self._snapshot
         if snap is not None and (
@@ -115,7 +114,7 @@ class Assistant:
             if snap is not None and self._ingesting:
                 return snap
             self._checked = time.monotonic()
-            if snap is None or snap.index.fingerprint != self.ingestor.store_fingerprint():
+            if snap is None or snap.index.generation != self.ingestor.store.generation():
                 snap = self._snapshot = self._load_snapshot()
             return snap
         finally:
@@ -142,10 +141,9 @@ class Assistant:
         """The keyword index of the current snapshot."""
         return self.snapshot().index
 
-    def _load_snapshot(self, index: LexicalIndex | None = None) -> Snapshot:
-        index = index or self.ingestor.refresh_lexical()
-        texts = {d.document.doc_id: d.document.text for d in self.store.list_documents()}
-        return Snapshot(index, texts, CorpusView(index, texts))
+    def _load_snapshot(self) -> Snapshot:
+        index = self.ingestor.refresh_lexical()
+        return Snapshot(index, CorpusView(index))
 
     # --- asking -------------------------------------------------------------
 
@@ -159,7 +157,7 @@ class Assistant:
         q = self.validate(question)
         history = bounded_history(history)
         snap = self.snapshot()
-        if not snap.index.chunks:
+        if not len(snap.index):
             raise EmptyStore(empty_store_message(self.store))
         standalone = make_standalone(q, history, self.rewriter) if history else None
         retrieval = self.retriever.retrieve(standalone or q, top_k, snap.index)
@@ -271,10 +269,10 @@ class Assistant:
         return {"documents": len(self.store.document_hashes()), "chunks": self.store.count()}
 
     def sources(self) -> list[SourceInfo]:
-        counts = self.store.chunk_counts()
+        counts = self.ingestor.index.chunk_counts()
         return [
             source_info(d.document, counts.get(d.document.doc_id, 0))
-            for d in self.store.list_documents()
+            for d in self.store.document_records()
         ]
 
     def document(self, doc_id: str) -> Document:
@@ -287,7 +285,7 @@ class Assistant:
 
     def source_paths(self) -> dict[str, str]:
         """Server path -> doc_id of every article (for the server's own bookkeeping)."""
-        return {d.document.source: d.document.doc_id for d in self.store.list_documents()}
+        return {d.document.source: d.document.doc_id for d in self.store.document_records()}
 
 
 def empty_store_message(store: VectorStore) -> str:

@@ -62,12 +62,14 @@ def sources(
 ) -> None:
     """List every document in the store with its metadata and chunk count."""
     from rag.assistant import source_info
-    from rag.container import build_store
+    from rag.container import build_ingestor
 
-    store = build_store(_settings())
-    counts = store.chunk_counts()
+    ingestor = build_ingestor(_settings())
+    ingestor.refresh_lexical()  # an index out of step with the store is repaired first
+    store = ingestor.store
+    counts = ingestor.index.chunk_counts()
     infos = [
-        source_info(d.document, counts.get(d.document.doc_id, 0)) for d in store.list_documents()
+        source_info(d.document, counts.get(d.document.doc_id, 0)) for d in store.document_records()
     ]
     if as_json:
         typer.echo(json.dumps([i.model_dump() for i in infos], ensure_ascii=False, indent=2))

@@ -84,7 +84,7 @@ def check_store(s: Settings, vector: Any = None) -> Result:
 
     try:
         store = build_store(s)
-        docs, chunks = len(store.list_documents()), store.count()
+        docs, chunks = len(store.document_hashes()), store.count()
     except Exception as e:
         fix = (
             "start the Chroma server, or unset RAG_CHROMA_HOST to use the embedded store"
@@ -98,7 +98,7 @@ def check_store(s: Settings, vector: Any = None) -> Result:
     detail = f"{where}: {docs} documents, {chunks} chunks"
     if vector is not None:
         try:
-            store.query(vector, 1)
+            store.nearest_ids(vector[None, :], 1)
         except Exception as e:
             fix = "re-ingest with this embedder (rag ingest), or set RAG_EMBED_MODEL back"
             return Result("store", "FAIL", f"{detail}; a query fails: {_why(e)}", fix)

@@ -1,9 +1,15 @@
-"""Incremental sync of article files into the store and the keyword index.
+"""Incremental sync of article files into the store and the corpus index beside it.
 
 Crash safety comes from the order of writes: a document's record (with its
 content hash) is written only after all its chunks, and removed before them.
 A run killed part way leaves at worst chunks with no record; the next run
 deletes those orphans first and redoes the document.
+
+The corpus index (keyword terms, sentences, names: ``rag.corpus_index``) is updated a
+group of documents at a time, after the store. Each run first marks the store with a
+new generation token and, once done, records that token in the index: an index whose
+token differs from the store's is out of step (a run died, another writer changed the
+store) and is repaired from the store, one differing document at a time.
 """
 
 from __future__ import annotations
@@ -11,18 +17,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
 from rag.chunking import chunk_document
+from rag.corpus_index import CorpusIndex, LexicalIndex
 from rag.documents import content_hash, load_document
 from rag.embedding import Embedder
 from rag.errors import DocumentNotFound, IngestError
-from rag.lexical import LexicalIndex, fingerprint
 from rag.nlp import Annotator
 from rag.schemas import Chunk, Document, IngestSummary, SentenceAnnotation, Span
 from vectorstore.base import StoredDocument, VectorStore
@@ -59,6 +67,7 @@ class Ingestor:
         self.embedder = embedder
         self.store = store
         self.lexical_path = lexical_path
+        self.index = CorpusIndex(lexical_path)
         self.params = params or ChunkParams()
         # reads every sentence once (entities, numbers, dates, roles) so that answering
         # never needs a language pipeline; None stores chunks without annotations
@@ -81,11 +90,22 @@ class Ingestor:
             if not p.exists():
                 raise IngestError(f"no such file or directory: {p}")
         summary = IngestSummary()
-        self.remove_orphans()
-        existing = {d.document.doc_id: d for d in self.store.list_documents()}
-        unread = self._unannotated() if existing and self.annotator is not None else set()
+        self.refresh_lexical()  # repairs the index (and orphan chunks) if a run died
+        existing = {d.document.doc_id: d for d in self.store.document_records()}
+        unread = self.index.unannotated() if existing and self.annotator is not None else set()
         pending: list[tuple[Document, str, list[Chunk]]] = []
+        generation = ""
+
+        def changing() -> str:
+            nonlocal generation
+            if not generation:  # the store is marked before its first write
+                generation = uuid.uuid4().hex
+                self.store.set_generation(generation)
+            return generation
+
         bar = _LazyBar(desc="parsing", unit="sentence", disable=not progress)
+        # one bar for the run, its total growing as documents are read
+        embedding = _LazyBar(desc="embedding", unit="chunk", total=0, disable=not progress)
         seen_sources: dict[str, set[str]] = {}
         used_ids: set[str] = set()
         for root, files in self._expand(paths):
@@ -138,6 +158,7 @@ class Ingestor:
                 # before the store is touched: a missing language pipeline stops the run
                 # with the old version of the document still in place
                 self._annotate(doc, chunks, bar)
+                changing()
                 if old is not None:
                     self.store.delete_document(doc_id)  # record first, then chunks
                     summary.updated.append(doc_id)
@@ -145,15 +166,22 @@ class Ingestor:
                     summary.added.append(doc_id)
                 pending.append((doc, folder, chunks))
                 self._notify(on_file, str(f), "updated" if old is not None else "added")
+                if sum(len(c) for _, _, c in pending) >= EMBED_GROUP:  # memory stays flat
+                    summary.chunks_embedded += self._write(pending, embedding)
+                    pending = []
         bar.close()
-        summary.chunks_embedded = self._write(pending, progress)
+        summary.chunks_embedded += self._write(pending, embedding)
+        embedding.close()
         for folder, sources in seen_sources.items():
             for doc_id, rec in existing.items():
                 if rec.folder == folder and rec.document.source not in sources:
                     if doc_id not in used_ids:
+                        changing()
                         self.store.delete_document(doc_id)
+                        self.index.apply([], [doc_id], None)
                         summary.removed.append(doc_id)
-        self.refresh_lexical(force=bool(pending or summary.removed))
+        if generation:
+            self.index.set_generation(generation)
         summary.seconds = round(time.perf_counter() - t0, 3)
         return summary
 
@@ -162,29 +190,47 @@ class Ingestor:
         stored = self.store.get_document(doc_id)
         if stored is None:
             raise DocumentNotFound(f"no document with id {doc_id!r}")
+        generation = uuid.uuid4().hex
+        self.store.set_generation(generation)
         self.store.delete_document(doc_id)
-        self.refresh_lexical(force=True)
+        self.index.apply([], [doc_id], generation)
         return stored
 
-    def refresh_lexical(self, force: bool = False) -> LexicalIndex:
-        """The keyword index, rebuilt from the store when it is not in step with it."""
-        fp = self.store_fingerprint()
-        if not force:
-            idx = LexicalIndex.load(self.lexical_path)
-            if idx is not None and idx.fingerprint == fp:
-                return idx
-        # only chunks whose document record is written: an ingest killed part way (or one
-        # running in another process) leaves chunks that are not yet, or never, an article
-        known = {doc_id for doc_id, _ in self.store.document_hashes()}
-        chunks = sorted(
-            (c for c in self.store.all_chunks() if c.doc_id in known), key=lambda c: (c.doc_id, c.n)
-        )
-        idx = LexicalIndex(chunks, fp)
-        idx.save(self.lexical_path)
-        return idx
+    def in_step(self) -> bool:
+        """Whether the index matches the store now: one read of each (O(1))."""
+        return self.index.generation == self.store.generation()
 
-    def store_fingerprint(self) -> str:
-        return fingerprint(self.store.document_hashes(), self.store.count())
+    def refresh_lexical(self) -> LexicalIndex:
+        """A view of the corpus index, repaired first if it is out of step with the store."""
+        if not self.in_step():
+            self.repair()
+        return self.index.view()
+
+    def repair(self) -> None:
+        """Bring the index in line with the store, one differing document at a time: chunks
+        left by a dead run are deleted, documents added or changed elsewhere are indexed."""
+        generation = self.store.generation()
+        if not generation:  # a store written before generation tokens: give it one
+            generation = uuid.uuid4().hex
+            self.store.set_generation(generation)
+        self.remove_orphans()
+        stored = dict(self.store.document_hashes())
+        indexed = self.index.documents()
+        stale = [d for d in indexed if stored.get(d) != indexed[d]]
+        fresh = sorted(d for d, h in stored.items() if indexed.get(d) != h)
+        if stale or fresh:
+            log.info("corpus index: %d documents to remove, %d to index", len(stale), len(fresh))
+        self.index.apply([], stale, None)
+        for i in range(0, len(fresh), 64):
+            part = fresh[i : i + 64]
+            chunks = self.store.chunks_of(part)
+            added = []
+            for doc_id in part:
+                rec = self.store.get_document(doc_id)
+                if rec is not None:
+                    added.append((rec.document, [c for c in chunks if c.doc_id == doc_id]))
+            self.index.apply(added, [], None)
+        self.index.set_generation(generation)
 
     # --- steps --------------------------------------------------------------
 
@@ -195,17 +241,6 @@ class Ingestor:
         for doc_id in sorted(orphans):
             log.info("removing chunks of %s left by an interrupted ingest", doc_id)
             self.store.delete_chunks(doc_id)
-
-    def _unannotated(self) -> set[str]:
-        """Documents stored without sentence annotations (by a version before the language
-        layer): they are read again, as if changed. The keyword index's copy of the chunks
-        is read when it is in step with the store, the store's otherwise."""
-        idx = LexicalIndex.load(self.lexical_path)
-        if idx is not None and idx.fingerprint == self.store_fingerprint():
-            chunks = idx.chunks
-        else:
-            chunks = self.store.all_chunks()
-        return {c.doc_id for c in chunks if len(c.annotations) != len(c.sentences)}
 
     def _annotate(self, doc: Document, chunks: list[Chunk], bar: _LazyBar) -> None:
         """Read each sentence of the document once; every chunk gets its sentences' readings."""
@@ -222,11 +257,11 @@ class Ingestor:
         for c in chunks:
             c.annotations = [read[(a, b)] for a, b in c.sentences]
 
-    def _write(self, pending: list[tuple[Document, str, list[Chunk]]], progress: bool) -> int:
+    def _write(self, pending: list[tuple[Document, str, list[Chunk]]], bar: _LazyBar) -> int:
         total = sum(len(c) for _, _, c in pending)
         if not total:
             return 0
-        bar = tqdm(total=total, unit="chunk", desc="embedding", disable=not progress)
+        bar.grow(total)
         group: list[tuple[Document, str, list[Chunk]]] = []
         size = 0
         for item in pending:
@@ -237,10 +272,9 @@ class Ingestor:
                 group, size = [], 0
         if group:
             self._write_group(group, bar)
-        bar.close()
         return total
 
-    def _write_group(self, group: list[tuple[Document, str, list[Chunk]]], bar: tqdm) -> None:
+    def _write_group(self, group: list[tuple[Document, str, list[Chunk]]], bar: _LazyBar) -> None:
         """Embed and store whole documents; their records go last (see the module docstring).
 
         Chunks are sorted by word pieces, longest first, and embedded one batch per call:
@@ -266,6 +300,7 @@ class Ingestor:
             self.store.upsert_chunks(chunks[i : i + WRITE_BATCH], vectors[i : i + WRITE_BATCH])
         self.yield_to()
         self.store.put_documents([StoredDocument(document=d, folder=f) for d, f, _ in group])
+        self.index.apply([(d, cs) for d, _, cs in group], [], None)
 
     @staticmethod
     def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, list[Path]]]:
@@ -304,7 +339,7 @@ class Ingestor:
 class _LazyBar:
     """A progress bar that appears with its first step, so a run that fails first shows none."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         self.kwargs = kwargs
         self.bar: tqdm | None = None
 
@@ -312,6 +347,14 @@ class _LazyBar:
         if self.bar is None:
             self.bar = tqdm(**self.kwargs)  # type: ignore[call-overload]
         self.bar.update(n)
+
+    def grow(self, n: int) -> None:
+        """More work to come: the total grows by ``n``."""
+        if self.bar is None:
+            self.kwargs["total"] = (self.kwargs.get("total") or 0) + n
+        else:
+            self.bar.total = (self.bar.total or 0) + n
+            self.bar.refresh()
 
     def close(self) -> None:
         if self.bar is not None:

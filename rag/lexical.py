@@ -8,28 +8,17 @@ One analyzer for both sides emits two kinds of token per word:
 English questions add, at half weight, French translations of their words from
 FreeDict's English-French dictionary; territory names (CLDR) count in full in either
 language. Other names are matched by the corpus's own spellings (``rag.retrieval``).
-The index is bm25s, saved in the data dir beside a fingerprint of the store.
+The index itself is ``rag.corpus_index`` (tantivy over these tokens).
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import numpy as np
-
-from rag.schemas import Chunk
-
-if TYPE_CHECKING:
-    import bm25s
 
 log = logging.getLogger(__name__)
 
@@ -156,116 +145,12 @@ def analyze_query(text: str, lang: str, expand: bool = True) -> QueryTokens:
     return QueryTokens(main, expanded)
 
 
-class LexicalIndex:
-    """BM25 over chunks; knows which store state it was built from."""
-
-    def __init__(
-        self,
-        chunks: list[Chunk],
-        fingerprint: str,
-        bm25: bm25s.BM25 | None = None,
-        df: dict[str, int] | None = None,
-    ) -> None:
-        import bm25s
-
-        # bm25s sets its own logger to DEBUG: "Building index from tokens" on every ingest
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        self.chunks = chunks
-        self.by_id = {c.chunk_id: c for c in chunks}
-        self.fingerprint = fingerprint
-        if bm25 is None:
-            bm25 = bm25s.BM25(k1=1.2, b=0.75)
-            corpus = [analyze(c.text) for c in chunks]
-            df = {}
-            for toks in corpus:
-                for t in set(toks):
-                    df[t] = df.get(t, 0) + 1
-            if chunks:
-                bm25.index(corpus, show_progress=False)
-        self.bm25 = bm25
-        self.df = df or {}
-        spans: dict[str, set[tuple[int, int]]] = {}
-        for c in chunks:
-            spans.setdefault(c.doc_id, set()).update((a, b) for a, b in c.sentences)
-        self.doc_sentences = {d: sorted(v) for d, v in spans.items()}
-        vocab = getattr(bm25, "vocab_dict", None) or {}
-        self.vocab: set[str] = set(vocab)
-        self._words: list[str] | None = None
-
-    def spellings(self, token: str) -> list[str]:
-        """Index tokens that spell an unknown name's token otherwise ("putin" -> "poutin"):
-        names have no dictionary; the corpus's own spelling is the one to search."""
-        if token in self.vocab or len(token) < 4 or token.startswith("~"):
-            return []
-        if self._words is None:
-            self._words = sorted(t for t in self.vocab if not t.startswith("~") and len(t) >= 4)
-            self._spelled: dict[str, list[str]] = {}
-        if token not in self._spelled:
-            from rapidfuzz import fuzz, process
-
-            hits = process.extract(token, self._words, scorer=fuzz.ratio, limit=2, score_cutoff=80)
-            self._spelled[token] = [w for w, _, _ in hits if w[0] == token[0]]
-        return self._spelled[token]
-
-    def idf(self, token: str) -> float:
-        """BM25's idf: rare words weigh more; a word absent from the corpus weighs most."""
-        n = len(self.chunks)
-        d = self.df.get(token, 0)
-        return float(np.log(1 + (n - d + 0.5) / (d + 0.5)))
-
-    def scores(self, q: QueryTokens) -> np.ndarray:
-        if not self.chunks:
-            return np.zeros(0, dtype=np.float32)
-        total = np.zeros(len(self.chunks), dtype=np.float32)
-        for tokens, weight in ((q.main, 1.0), (q.expanded, EXPANSION_WEIGHT)):
-            known = [t for t in tokens if t in self.vocab]
-            if known:
-                total += weight * self.bm25.get_scores(known)
-        return total
-
-    def search(self, q: QueryTokens, k: int) -> list[tuple[Chunk, float]]:
-        s = self.scores(q)
-        if not len(s):
-            return []
-        top = np.argsort(-s, kind="stable")[:k]
-        return [(self.chunks[i], float(s[i])) for i in top if s[i] > 0]
-
-    def save(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        tmp = path / "chunks.jsonl.tmp"
-        with tmp.open("w", encoding="utf-8") as f:
-            for c in self.chunks:  # defaults left out: annotations are most of a line
-                f.write(c.model_dump_json(exclude_defaults=True) + "\n")
-        if self.chunks:
-            self.bm25.save(str(path / "bm25"), show_progress=False)
-        tmp.replace(path / "chunks.jsonl")
-        # written last: an index without a matching fingerprint is rebuilt
-        meta = {"fingerprint": self.fingerprint, "df": self.df}
-        (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False))
-
-    @classmethod
-    def load(cls, path: Path) -> LexicalIndex | None:
-        import bm25s
-
-        try:
-            meta = json.loads((path / "meta.json").read_text())
-            lines = (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
-            chunks = [Chunk.model_validate_json(line) for line in lines if line]
-            bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False) if chunks else None
-        except (OSError, ValueError) as e:
-            log.info("lexical index at %s not usable (%s); it will be rebuilt", path, e)
-            return None
-        return cls(chunks, meta["fingerprint"], bm25, meta.get("df", {}))
-
-
-def fingerprint(doc_hashes: Sequence[tuple[str, str]], n_chunks: int) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    for doc_id, ch in sorted(doc_hashes):
-        h.update(f"{doc_id}:{ch};".encode())
-    h.update(str(n_chunks).encode())
-    return h.hexdigest()[:16]
+def name_key(text: str) -> str:
+    """A name as the names index keys it: folded, possessive and punctuation off, spaces
+    single ("l'Élysée" and "Elysee" meet)."""
+    text = re.sub(r"['’]s\b", "", fold(text))
+    text = re.sub(r"^(?:l|d)['’]", "", text)
+    return " ".join(re.findall(r"[\w-]+", text))
 
 
 @dataclass

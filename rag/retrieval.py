@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + keyword (bm25s), fused, with every score kept."""
+"""Hybrid retrieval: dense (Chroma) + keyword (tantivy BM25), fused, with every score kept."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.answering.bilingual import translated_query
+from rag.corpus_index import LexicalIndex
 from rag.embedding import Embedder
-from rag.lexical import LexicalIndex, analyze, analyze_query, words
+from rag.lexical import analyze, analyze_query, words
 from rag.schemas import Chunk, Passage
 from vectorstore.base import VectorStore
 
@@ -118,10 +119,12 @@ class HybridRetriever:
             best: dict[str, float] = {}
             for hits in self.store.nearest_ids(vecs, p.candidates):
                 for cid, score in hits:
-                    if cid in index.by_id:
-                        best[cid] = max(score, best.get(cid, -1.0))
+                    best[cid] = max(score, best.get(cid, -1.0))
+            # only chunks of the snapshot's articles (one removed since is left out)
+            known = index.chunks(list(best))
             dense = sorted(
-                ((index.by_id[cid], score) for cid, score in best.items()), key=lambda x: -x[1]
+                ((known[cid], score) for cid, score in best.items() if cid in known),
+                key=lambda x: -x[1],
             )[: p.candidates]
             timings["dense"] = _ms(t)
         if p.mode in ("hybrid", "keyword"):
@@ -199,7 +202,6 @@ def _passage(c: Chunk) -> Passage:
         start=c.start,
         end=c.end,
         sentences=c.sentences,
-        annotations=c.annotations,  # read at ingest: the answerer needs no language pipeline
     )
 
 

@@ -117,8 +117,6 @@ class Passage(BaseModel):
     fused_score: float = 0.0
     rank: int = 0
     in_context: bool = False
-    # the chunk's annotations, for the answerer; not part of the public JSON
-    annotations: list[SentenceAnnotation] = Field(default_factory=list, exclude=True)
 
 
 class Citation(BaseModel):

@@ -1,4 +1,9 @@
-"""The storage seam: chunks with vectors, plus one record per document."""
+"""The storage seam: chunks with vectors, plus one record per document.
+
+Callers depend on the role they use, not on the whole store: retrieval queries vectors
+(``VectorQuery``), the ingest writes (``ChunkWriter``), the facade and the side index read
+records (``DocumentRecords``). ``VectorStore`` is all three, as a backend implements them.
+"""
 
 from __future__ import annotations
 
@@ -18,45 +23,61 @@ class StoredDocument(BaseModel):
     folder: str = ""  # the folder it was ingested with; "" for a file named on its own
 
 
-class VectorStore(Protocol):
-    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None: ...
-
-    def delete_chunks(self, doc_id: str) -> None: ...
-
-    def query(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]: ...
-
-    def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[Chunk, float]]]:
-        """``query`` for several vectors in one call (one round trip to a server)."""
-        ...
-
+class VectorQuery(Protocol):
     def nearest_ids(self, vectors: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
         """(chunk id, score) of the nearest chunks of each vector, best first."""
         ...
 
-    def all_chunks(self) -> list[Chunk]: ...
-
-    def chunk_ids(self) -> dict[str, str]:
-        """chunk_id -> doc_id for every chunk in the store."""
+    def query_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[Chunk, float]]]:
+        """The nearest chunks themselves, for several vectors in one call."""
         ...
 
     def count(self) -> int: ...
 
-    def put_document(self, doc: StoredDocument) -> None: ...
+
+class ChunkWriter(Protocol):
+    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None: ...
+
+    def delete_chunks(self, doc_id: str) -> None: ...
 
     def put_documents(self, docs: Sequence[StoredDocument]) -> None:
         """Many records in one write (a store where each write has a fixed cost batches them)."""
         ...
 
+    def put_document(self, doc: StoredDocument) -> None: ...
+
+    def delete_document(self, doc_id: str) -> None:
+        """The record first, then its chunks."""
+        ...
+
+    def set_generation(self, token: str) -> None:
+        """Mark the store changed (see ``DocumentRecords.generation``)."""
+        ...
+
+
+class DocumentRecords(Protocol):
     def get_document(self, doc_id: str) -> StoredDocument | None: ...
 
-    def list_documents(self) -> list[StoredDocument]: ...
+    def document_records(self) -> list[StoredDocument]:
+        """Every record without its text."""
+        ...
 
     def document_hashes(self) -> list[tuple[str, str]]:
         """(doc_id, content_hash) of every document: cheap, for change detection."""
         ...
 
-    def chunk_counts(self) -> dict[str, int]: ...
+    def chunks_of(self, doc_ids: Sequence[str]) -> list[Chunk]: ...
 
-    def delete_document(self, doc_id: str) -> None: ...
+    def chunk_ids(self) -> dict[str, str]:
+        """chunk_id -> doc_id for every chunk (a repair scan, never on a hot path)."""
+        ...
+
+    def generation(self) -> str:
+        """A token that changes with every write: the O(1) check that a reader is current."""
+        ...
 
     def describe(self) -> str: ...
+
+
+class VectorStore(VectorQuery, ChunkWriter, DocumentRecords, Protocol):
+    """Everything a backend provides."""

@@ -192,6 +192,41 @@ class ChromaStore:
             )
 
     @_guarded
+    def document_records(self) -> list[StoredDocument]:
+        """Every document's record without its text: cheap enough for each ingest."""
+        res = self.docs.get(include=["metadatas"])
+        docs = [_stored(i, None, m) for i, m in zip(res["ids"], res["metadatas"], strict=True)]
+        return sorted(docs, key=lambda s: s.document.doc_id)
+
+    @_guarded
+    def chunks_of(self, doc_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks of these documents (to repair a side index), in document order."""
+        out: list[Chunk] = []
+        for doc_id in doc_ids:
+            res = self.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+            out += sorted(
+                (
+                    _chunk(cid, text, meta)
+                    for cid, text, meta in zip(
+                        res["ids"], res["documents"], res["metadatas"], strict=True
+                    )
+                ),
+                key=lambda c: c.n,
+            )
+        return out
+
+    @_guarded
+    def generation(self) -> str:
+        """A token that changes with every write: one read tells a reader whether the store
+        changed since it last looked (``""`` for a store written before tokens existed)."""
+        meta = self.client.get_collection(self.docs.name).metadata or {}
+        return str(meta.get("generation", ""))
+
+    @_guarded
+    def set_generation(self, token: str) -> None:
+        self.docs.modify(metadata={"generation": token})
+
+    @_guarded
     def get_document(self, doc_id: str) -> StoredDocument | None:
         res = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
         if not res["ids"]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rag.lexical import QueryWord, analyze, fold
@@ -180,7 +180,7 @@ def claim_features(
     lexical: float,
     same_language: bool,
     parsed: SentenceAnnotation | None = None,
-    vocab: frozenset[str] | set[str] | None = None,
+    vocab: Container[str] | None = None,
 ) -> Reading:
     """The claim's features against ``cited``; ``coverage`` is each sentence's lexical share."""
     per = list(coverage)
@@ -193,7 +193,7 @@ def claim_features(
     missing_names = [n for n, ws in names if not _name_met(n, ws, hay)]
     unknown = [
         n for n, ws in names if vocab is not None and n in missing_names
-        and not any((w.tokens | w.translations) & vocab for w in ws)
+        and not any(t in vocab for w in ws for t in w.tokens | w.translations)
     ]  # fmt: skip
     f["names_unknown"] = float(bool(unknown))
     f["names_missing"] = len(missing_names) / len(names) if names else 0.0

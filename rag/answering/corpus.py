@@ -9,54 +9,27 @@ place because an article says so, and "Putin" finds "Poutine" by spelling.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from rag.lexical import LexicalIndex, analyze, fold
+from rag.corpus_index import LexicalIndex
+from rag.lexical import analyze, name_key
 from rag.schemas import SentenceAnnotation, Span
 
-NAME_KINDS = frozenset({"PER", "ORG", "LOC", "MISC"})
 FUZZY_MIN = 80.0  # rapidfuzz ratio for a question word to match a name spelled otherwise
 FUZZY_MIN_LEN = 4
 DOC_TOKEN_CACHE = 256
 SENTENCE_TOKEN_CACHE = 50_000
 
 
-@dataclass(frozen=True)
-class DocInfo:
-    language: str
-    date: str | None
-    title: str
-
-
 class CorpusView:
-    def __init__(self, index: LexicalIndex, texts: Mapping[str, str]) -> None:
+    """The answerer's reading of one snapshot; everything is read from the index when asked
+    and remembered for the next questions (bounded caches)."""
+
+    def __init__(self, index: LexicalIndex) -> None:
         self.index = index
-        self.texts = texts
-        self.docs: dict[str, DocInfo] = {}
-        self.sentences: dict[tuple[str, int], SentenceAnnotation] = {}
-        kinds: dict[str, Counter[str]] = {}
-        for chunk in index.chunks:
-            self.docs.setdefault(chunk.doc_id, DocInfo(chunk.language, chunk.date, chunk.title))
-            text = texts.get(chunk.doc_id)
-            for ann in chunk.annotations:
-                self.sentences[(chunk.doc_id, ann.start)] = ann
-                if text is None:
-                    continue
-                for m in ann.mentions:
-                    if m.kind in NAME_KINDS:
-                        name = _norm(text[m.start : m.end])
-                        if name:
-                            kinds.setdefault(name, Counter())[m.kind] += 1
-        self.names = {name: c.most_common(1)[0][0] for name, c in kinds.items()}
-        self.name_words: dict[str, set[str]] = {}  # a word of a name -> the names it is in
-        for name in self.names:
-            for w in name.split():
-                if len(w) >= 3:
-                    self.name_words.setdefault(w, set()).add(name)
-        self._vocabulary = sorted(self.name_words)
+        self.texts: Mapping[str, str] = index.texts
+        self._kinds: dict[str, str | None] = {}
         self._spelled: dict[str, list[str]] = {}
         self._doc_tokens: dict[str, set[str]] = {}
         self._sentence_tokens: dict[tuple[str, int], set[str]] = {}
@@ -64,10 +37,10 @@ class CorpusView:
     # --- sentences ----------------------------------------------------------------
 
     def doc_sentences(self, doc_id: str) -> list[Span]:
-        return self.index.doc_sentences.get(doc_id, [])
+        return self.index.doc_sentences(doc_id)
 
     def annotation(self, doc_id: str, start: int) -> SentenceAnnotation | None:
-        return self.sentences.get((doc_id, start))
+        return self.index.annotation(doc_id, start)
 
     def sentence_tokens(self, doc_id: str, span: Span) -> set[str]:
         """A sentence's tokens (``candidates.sentence_tokens``), kept for the next questions."""
@@ -98,11 +71,11 @@ class CorpusView:
         return self.index.idf(token)
 
     def language(self, doc_id: str) -> str:
-        info = self.docs.get(doc_id)
+        info = self.index.doc_info(doc_id)
         return info.language if info else "fr"
 
     def date(self, doc_id: str) -> str | None:
-        info = self.docs.get(doc_id)
+        info = self.index.doc_info(doc_id)
         return info.date if info else None
 
     # --- names ----------------------------------------------------------------------
@@ -110,24 +83,45 @@ class CorpusView:
     def name_kind(self, phrase: str) -> str | None:
         """The kind of a name the articles use ("PER", "LOC"...), matched whole or, for one
         word, as a word of a longer name ("Witkoff" in "Steve Witkoff")."""
-        key = _norm(phrase)
-        if key in self.names:
-            return self.names[key]
-        full = self.name_words.get(key)
-        if full and " " not in key:
-            return Counter(self.names[n] for n in full).most_common(1)[0][0]
-        return None
+        key = name_key(phrase)
+        if key not in self._kinds:
+            self._kinds[key] = self._kind(key)
+        return self._kinds[key]
+
+    def _kind(self, key: str) -> str | None:
+        kinds = self.index.name_kinds(key)
+        if kinds:
+            return _most_common(kinds)
+        if " " in key:
+            return None
+        full = self.index.names_with_word(key)
+        if not full:
+            return None
+        return _most_common(
+            Counter(k for n in full if (k := _most_common(self.index.name_kinds(n))))
+        )
+
+    def is_name_key(self, key: str) -> bool:
+        """Whether the articles use a name with exactly this key (see ``name_key``)."""
+        return bool(self.index.name_kinds(key))
+
+    def has_names(self) -> bool:
+        return self.index.has_names()
 
     def spellings(self, word: str) -> list[str]:
         """Words of the corpus's names that spell ``word`` otherwise (Putin -> poutine)."""
-        key = _norm(word)
-        if len(key) < FUZZY_MIN_LEN or key in self.name_words:
+        key = name_key(word)
+        if len(key) < FUZZY_MIN_LEN or self.index.names_with_word(key):
             return []
         if key not in self._spelled:
             from rapidfuzz import fuzz, process
 
             hits = process.extract(
-                key, self._vocabulary, scorer=fuzz.ratio, limit=3, score_cutoff=FUZZY_MIN
+                key,
+                self.index.name_vocabulary(),
+                scorer=fuzz.ratio,
+                limit=3,
+                score_cutoff=FUZZY_MIN,
             )
             self._spelled[key] = [w for w, _, _ in hits if w[0] == key[0]]
         return self._spelled[key]
@@ -136,8 +130,8 @@ class CorpusView:
         return {t for t in analyze(phrase) if not t.startswith("~")}
 
 
-def _norm(text: str) -> str:
-    """A name as the index keys it: folded, possessive and punctuation off, spaces single."""
-    text = re.sub(r"['’]s\b", "", fold(text))
-    text = re.sub(r"^(?:l|d)['’]", "", text)
-    return " ".join(re.findall(r"[\w-]+", text))
+def _most_common(kinds: Counter[str]) -> str | None:
+    """The most frequent kind; a tie goes to the first in PER, ORG, LOC, MISC order."""
+    order = {"PER": 0, "ORG": 1, "LOC": 2, "MISC": 3}
+    best = sorted(kinds.items(), key=lambda kv: (-kv[1], order.get(kv[0], 9)))
+    return best[0][0] if best else None

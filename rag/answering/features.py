@@ -215,7 +215,7 @@ def unknown_names(q: Question, corpus: CorpusView) -> float:
     if not q.names:
         return 0.0
     vocab = corpus.index.vocab
-    return sum(not (n.tokens & vocab) for n in q.names) / len(q.names)
+    return sum(not any(t in vocab for t in n.tokens) for n in q.names) / len(q.names)
 
 
 def confidence_features(

@@ -350,7 +350,7 @@ def _split_unknown(text: str, a: int, b: int, corpus: CorpusView | None) -> list
     return [
         (x, y)
         for x, y in parts
-        if not (text[x:y].isupper() and corpus.name_kind(text[x:y]) is None and len(corpus.names))
+        if not (text[x:y].isupper() and corpus.name_kind(text[x:y]) is None and corpus.has_names())
     ]
 
 
@@ -385,7 +385,7 @@ def _known_runs(
                 continue
             if any(x <= a and b <= y for x, y in taken + found):
                 break
-            if fold(phrase).replace("’", "'") in corpus.names:
+            if corpus.is_name_key(fold(phrase).replace("’", "'")):
                 found.append((a, b))
                 i += n - 1
                 break

@@ -102,8 +102,10 @@ def assert_store_matches(ingestor: Ingestor, folder: Path, embedder: SentenceEmb
     assert sorted(d.document.doc_id for d in store.list_documents()) == sorted(
         p.stem for p in folder.glob("*.txt")
     )
+    assert ingestor.in_step()  # the corpus index says it matches the store, and it does
     index = ingestor.refresh_lexical()
-    assert sorted(c.chunk_id for c in index.chunks) == sorted(want)
+    assert sorted(c.chunk_id for c in index.all_chunks()) == sorted(want)
+    assert ingestor.index.documents() == dict(store.document_hashes())
 
 
 @pytest.fixture()
@@ -222,8 +224,10 @@ def test_orphan_chunks_of_an_interrupted_run_are_removed(
         real[0].model_copy(update={"chunk_id": f"{doc.doc_id}#{n}", "n": n, "text": f"old {n}"})
         for n in range(len(real) + 10)
     ]
+    ingestor.store.set_generation("run-killed")  # as every run does before its first write
     ingestor.store.upsert_chunks(stale, unit_vectors([c.text for c in stale], embedder.dim))
     assert ingestor.store.count() > len(expected_chunks(folder, embedder))
+    assert not ingestor.in_step()
 
     shutil.copy(SEEDS / f"{SEED_IDS[3]}.txt", folder)
     summary = ingestor.sync([folder], progress=False)
@@ -399,15 +403,16 @@ INSPECT = """
 import json, sys
 from pathlib import Path
 from rag.container import build_store
-from rag.lexical import LexicalIndex
+from rag.corpus_index import CorpusIndex
 from rag.settings import Settings
 s = Settings(data_dir=Path(sys.argv[1]), chroma_host=None)
 store = build_store(s)
-index = LexicalIndex.load(s.lexical_path)
+index = CorpusIndex(s.lexical_path)
 print(json.dumps({
     "docs": [d.document.doc_id for d in store.list_documents()],
     "chunks": store.chunk_ids(),
-    "lexical": None if index is None else [c.chunk_id for c in index.chunks],
+    "lexical": [c.chunk_id for c in index.view().all_chunks()],
+    "in_step": index.generation == store.generation(),
 }))
 """
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from rag.answering.corpus import CorpusView
 from rag.chunking import chunk_document
 from rag.container import build_annotator, build_ingestor, build_store
 from rag.documents import load_document
 from rag.errors import ModelUnavailable
 from rag.ingest import Ingestor
-from rag.lexical import LexicalIndex
-from rag.retrieval import HybridRetriever, _passage
+from rag.retrieval import HybridRetriever
 from rag.schemas import Chunk
 from tests.conftest import run_cli
 
@@ -62,25 +62,25 @@ def test_annotations_round_trip_through_chroma_the_index_file_and_retrieval(
     assert {"PER", "NUM", "MONEY", "DATE"} <= {m.kind for m in mentions}
     assert any(m.negated for m in mentions) and any(m.value == "2389" for m in mentions)
 
-    # the keyword index's file holds the same chunks, annotations included
-    index = LexicalIndex.load(s.lexical_path)
-    assert index is not None
-    assert by_id(index.chunks) == stored
+    # the corpus index beside the store holds the same chunks, annotations included
+    index = ingestor.refresh_lexical()
+    assert by_id(index.all_chunks()) == stored
 
     # a dense hit carries them too
     vector = embedder.embed_query("Qui a nommé Jeanne Morvel ?")
     (hit, _), *_ = ingestor.store.query(vector, 3)
     assert hit.annotations == stored[hit.chunk_id].annotations
 
-    # and every retrieved passage hands them to the answerer (not in the public JSON)
+    # and the answerer reads each retrieved passage's sentences from the index, with no
+    # language pipeline (they are not in the public JSON)
     retriever = HybridRetriever(embedder, ingestor.store, ingestor.refresh_lexical)
     passages = retriever.retrieve("Qui a nommé Jeanne Morvel ?").passages
+    corpus = CorpusView(index)
     assert passages
     for p in passages:
-        assert p.annotations == stored[p.chunk_id].annotations
-        assert [(a.start, a.end) for a in p.annotations] == [tuple(x) for x in p.sentences]
+        readings = [corpus.annotation(p.doc_id, a) for a, _ in p.sentences]
+        assert readings == stored[p.chunk_id].annotations
         assert "annotations" not in p.model_dump()
-    assert _passage(want[0]).annotations == want[0].annotations
 
 
 def test_the_seeds_are_annotated_sentence_by_sentence(seeded_settings):

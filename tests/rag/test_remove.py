@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from rag.container import build_assistant
+from rag.corpus_index import CorpusIndex
 from rag.errors import DocumentNotFound
-from rag.lexical import LexicalIndex
 from tests.conftest import SEEDS, run_cli
 
 WITKOFF = "Who represented Trump in Paris?"
@@ -27,8 +27,9 @@ def test_rag_remove_deletes_an_article_and_it_is_no_longer_answered(seeded_setti
     assert r.stdout.startswith(f"removed {cited}")
     listed = json.loads(run_cli("sources", "--json", env=env).stdout)
     assert cited not in {s["doc_id"] for s in listed} and len(listed) == 4
-    index = LexicalIndex.load(data / "lexical" / "articles")
-    assert index is not None and cited not in {c.doc_id for c in index.chunks}
+    index = CorpusIndex(data / "lexical" / "articles")  # the keyword entries are gone too
+    assert cited not in index.documents() and len(index.documents()) == 4
+    assert not [c for c in index.view().all_chunks() if c.doc_id == cited]
     after = json.loads(run_cli("ask", WITKOFF, "--json", env=env).stdout)
     assert cited not in {c["doc_id"] for c in after["citations"]}
 
@@ -49,6 +50,6 @@ def test_removing_an_uploaded_article_deletes_its_kept_file(make_settings, embed
 
     assistant.remove(doc_id)
     assert not kept.exists()
-    assert assistant.sources() == [] and not assistant.lexical_index().chunks
+    assert assistant.sources() == [] and not len(assistant.lexical_index())
     with pytest.raises(DocumentNotFound, match=doc_id):
         assistant.remove(doc_id)

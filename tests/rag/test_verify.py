@@ -62,7 +62,7 @@ def verifier(seeded_settings) -> Verifier:
 def setup(assistant):  # type: ignore[no-untyped-def]
     def make(question: str, key: str) -> Setup:
         p = assistant.prepare(question)
-        chunks = p.request.corpus.index.chunks
+        chunks = list(p.request.corpus.index.all_chunks())
         context = list(p.request.context)
         right = [i for i, c in enumerate(context, 1) if key in c.text]
         if not right:  # retrieval missed it: put the passage that has it in the context
@@ -404,7 +404,8 @@ def injected_setup(assistant) -> Setup:  # type: ignore[no-untyped-def]
         end=len(INJECTED),
         sentences=article_sentences(INJECTED),
     )
-    corpus = CorpusView(index, {"injected": INJECTED})
+    corpus = CorpusView(index)
+    corpus.texts = {"injected": INJECTED}  # an article that is in no store
     return Setup(AnswerRequest("What is the capital of France?", "en", [p], corpus), 1, 1)
 
 
