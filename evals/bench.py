@@ -41,21 +41,37 @@ TARGET_RATIO = 0.85
 ASK_P50_MS, ASK_P95_MS, COLD_S = 50.0, 150.0, 3.0  # issue targets for warm and cold asks
 UPLOAD_ASK_MAX_MS = 1000.0  # no ask over 1 s while an upload is ingested
 SEED_RUNS = 5
-KINDS = ("ingest", "ask", "cold", "upload", "verify")
+KINDS = ("ingest", "ask", "cold", "upload", "verify")  # "all"; "scale" runs only when named
 REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 # --- entry point -------------------------------------------------------------------
 
 
-def run_bench(kind: str, out: Path | None, docs: int) -> dict[str, Any]:
+def run_bench(
+    kind: str,
+    out: Path | None,
+    docs: int,
+    chunks: int = 10_000,
+    mode: str = "real",
+    chroma: str = "embedded",
+) -> dict[str, Any]:
     """Run one bench (or every implemented one for ``all``), print a table, write JSON."""
-    if kind not in (*KINDS, "all"):
-        raise RagError(f"unknown bench {kind!r}: use ingest, ask, cold, upload, verify or all")
+    if kind not in (*KINDS, "all", "scale"):
+        raise RagError(
+            f"unknown bench {kind!r}: use ingest, ask, cold, upload, verify, scale or all"
+        )
     if docs < 1:
         raise RagError(f"--docs must be at least 1, not {docs}")
+    if chunks < 1:
+        raise RagError(f"--chunks must be at least 1, not {chunks}")
+    if mode not in ("real", "simulated"):
+        raise RagError(f"--mode must be real or simulated, not {mode!r}")
+    if chroma not in ("embedded", "server"):
+        raise RagError(f"--chroma must be embedded or server, not {chroma!r}")
     settings = Settings()
     benches: dict[str, Callable[[], dict[str, Any]]] = {
+        "scale": lambda: _bench_scale(chunks, mode, chroma),
         "ingest": lambda: bench_ingest(settings, docs),
         "ask": lambda: bench_ask(settings),
         "cold": lambda: bench_cold(settings),
@@ -63,7 +79,7 @@ def run_bench(kind: str, out: Path | None, docs: int) -> dict[str, Any]:
         "verify": _bench_verify,
     }
     results: dict[str, Any] = {}
-    for name in KINDS if kind == "all" else (kind,):
+    for name in KINDS if kind == "all" else (kind,):  # "scale" only when asked for
         try:
             results[name] = benches[name]()
         except NotImplementedError as e:
@@ -101,12 +117,24 @@ def missed_targets(results: dict[str, Any]) -> list[str]:
         missed.append(
             f"asks during an upload: median max {upload['max_ms']} ms > {UPLOAD_ASK_MAX_MS:g} ms"
         )
+    from evals.bench_scale import missed as scale_missed
+
+    missed += scale_missed(results.get("scale", {}))
     verify = results.get("verify", {})
     if verify.get("p95_ms", 0.0) > verify.get("target_p95_ms", float("inf")):
         missed.append(
             f"claim verification: p95 {verify['p95_ms']} ms > {verify['target_p95_ms']:g} ms"
         )
     return missed
+
+
+def _bench_scale(chunks: int, mode: str, chroma: str) -> dict[str, Any]:
+    """Costs over a store of ``chunks`` chunks, real or simulated (``evals.bench_scale``)."""
+    from evals.bench_scale import bench_scale
+
+    r = bench_scale(chunks, mode, chroma)
+    _console().print_json(data=r)
+    return r
 
 
 def _bench_verify() -> dict[str, Any]:

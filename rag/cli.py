@@ -264,17 +264,30 @@ def eval_cmd(
 @app.command()
 def bench(
     kind: Annotated[
-        str, typer.Argument(help="ingest | ask | cold | upload | verify | all")
+        str, typer.Argument(help="ingest | ask | cold | upload | verify | scale | all")
     ] = "all",
     out: Annotated[Path | None, typer.Option("--json", help="Write figures as JSON")] = None,
     docs: Annotated[
         int, typer.Option("--docs", help="Synthetic corpus size for the ingest bench")
     ] = 2000,
+    chunks: Annotated[
+        int, typer.Option("--chunks", help="Store size for the scale bench")
+    ] = 10_000,
+    mode: Annotated[
+        str, typer.Option("--mode", help="Scale bench: real (ingested) or simulated chunks")
+    ] = "real",
+    chroma: Annotated[
+        str, typer.Option("--chroma", help="Scale bench: embedded or server (`chroma run`)")
+    ] = "embedded",
 ) -> None:
-    """Measure ingest throughput, warm ask latency and cold-start time; exit 1 if a target is missed."""  # noqa: E501
+    """Measure ingest throughput, warm ask latency and cold-start time; exit 1 if a target is missed.
+
+    `rag bench scale --chunks N [--mode real|simulated] [--chroma embedded|server]` measures
+    the costs over a store of N chunks (see evals/bench_scale.py).
+    """  # noqa: E501
     from evals.bench import missed_targets, run_bench
 
-    missed = missed_targets(run_bench(kind, out, docs))
+    missed = missed_targets(run_bench(kind, out, docs, chunks, mode, chroma))
     for line in missed:
         typer.echo(f"target missed: {line}", err=True)
     if missed:
