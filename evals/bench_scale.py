@@ -408,7 +408,7 @@ def _r(values: list[float], digits: int = 2) -> list[float]:
 
 def missed(result: dict[str, Any]) -> list[str]:
     """Targets missed at the sizes the issue sets them for (100k real, 1M simulated)."""
-    out = []
+    out: list[str] = []
     simulated = result.get("simulated", False)
     if simulated and result.get("chunks", 0) >= 1_000_000:
         checks = {
