@@ -45,6 +45,8 @@ def ingest(
     Unchanged files are not re-embedded; a file gone from an ingested folder is removed.
     """
     from rag.container import build_ingestor
+    from rag.handoff import ask_server
+    from rag.schemas import IngestSummary
 
     if quiet:  # the embedding model's loading bar too (read when huggingface_hub is imported)
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
@@ -52,7 +54,15 @@ def ingest(
     for p in targets:
         if not p.exists():
             raise RagError(f"no such file or directory: {p}")
-    summary = build_ingestor(_settings()).sync(targets, progress=not quiet)
+    s = _settings()
+    # a server running on this store has the models loaded: it does the work in a moment
+    reply = ask_server(s, {"cmd": "ingest", "paths": [str(p.resolve()) for p in targets]})
+    if reply is not None:
+        if not quiet:
+            typer.echo("(done by the server running on this store)", err=True)
+        typer.echo(IngestSummary.model_validate(reply).line())
+        return
+    summary = build_ingestor(s).sync(targets, progress=not quiet)
     typer.echo(summary.line())
 
 
@@ -96,8 +106,14 @@ def remove(
     """
     from rag.assistant import Assistant
     from rag.container import build_components
+    from rag.handoff import ask_server
 
     s = _settings()
+    reply = ask_server(s, {"cmd": "remove", "doc_id": doc_id})
+    if reply is not None:  # the running server removes it, and its asks see it gone at once
+        title = reply.get("title")
+        typer.echo(f"removed {reply['doc_id']}" + (f" ({title})" if title else ""))
+        return
     c = build_components(s)
     assistant = Assistant(
         c.retriever, c.answerer, c.store, c.ingestor, rewriter=c.rewriter, uploads_dir=c.uploads_dir

@@ -7,14 +7,17 @@ endpoint, ``/mcp`` an MCP tool server (streamable HTTP), ``/healthz``, ``/docs``
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any
 
 from rag.api.app import create_app
 from rag.errors import ConfigError
+from rag.handoff import start_listener
 from rag.security import LOOPBACK_HOSTS
 
 if TYPE_CHECKING:
@@ -64,18 +67,22 @@ def serve(
     # Gradio keeps the chat's uploads in its temporary folder until they are ingested
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio-uploads").resolve()))
     assistant = build_assistant(settings)
+    # models load now, in the background, not during the first upload or LLM answer
     warm = getattr(assistant.ingestor.embedder, "warm", None)
-    if warm is not None:  # the ingest model loads now, not during the first upload's asks
-        threading.Thread(target=warm, name="warm-embedder", daemon=True).start()
+    if warm is not None:
+        _in_background("warm-embedder", warm)
+    if assistant.ingestor.annotator is not None:
+        _in_background("warm-annotator", assistant.ingestor.annotator.require, "fr")
     verifier = getattr(assistant.answerer, "verifier", None)
-    if verifier is not None:  # LLM backend: claim pipelines load now, not at the first answer
-        threading.Thread(target=verifier.warm, name="warm-verifier", daemon=True).start()
+    if verifier is not None:
+        _in_background("warm-verifier", verifier.warm)
     # repairs the corpus index if a run died (orphan chunks included), before the first ask
     if not len(assistant.lexical_index()):
         log.warning("the store is empty: run `rag ingest` or upload articles in the UI")
     app = create_app(assistant, settings)
     logging.getLogger(__name__).setLevel(logging.INFO)
     log.info("web chat on http://%s:%s/ (API docs /docs, MCP /mcp)", settings.host, settings.port)
+    _with_handoff(app, assistant, settings)
     uvicorn.run(
         app,
         host=settings.host,
@@ -83,3 +90,33 @@ def serve(
         log_level="info",
         timeout_graceful_shutdown=5,  # open event streams must not hold Ctrl+C
     )
+
+
+def _with_handoff(app: Any, assistant: Any, settings: Settings) -> None:
+    """`rag ingest` and `rag remove` hand their work to this server while it runs: the
+    socket opens with the app and closes with it (uvicorn re-raises SIGTERM once the app
+    has shut down, so this is the last code that runs)."""
+    inner = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(a: Any) -> AsyncIterator[Any]:
+        stop = start_listener(assistant, settings)
+        try:
+            async with inner(a) as state:
+                yield state
+        finally:
+            stop()
+
+    app.router.lifespan_context = lifespan
+
+
+def _in_background(name: str, fn: Callable[..., Any], *args: Any) -> None:
+    """Run ``fn`` in a daemon thread; a failure is a warning (the first use says it again)."""
+
+    def run() -> None:
+        try:
+            fn(*args)
+        except Exception as e:
+            log.warning("%s: %s", name, e)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
