@@ -7,21 +7,22 @@ contains ``<script>`` or raw HTML is shown as text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 from rag.schemas import Answer, Citation, Document, SourceInfo
 
 CONTEXT_CHARS = 300  # surrounding text kept on each side of a quote
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
-_MARKER = re.compile(r"\\\[(\d+)\\\]")
 
 
-def answer_markdown(text: str) -> str:
-    """Answer text for the chat bubble: HTML and Markdown neutralised, ``[n]`` kept bold."""
-    safe = _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False))
-    return _MARKER.sub(r"**[\1]**", safe)
+def chat_text(text: str) -> str:
+    """A chat bubble's content: the text itself, with only ``& < >`` escaped.
+
+    The chat shows messages as HTML, not Markdown, so what the copy button and API clients
+    get is the plain text (``html.unescape`` restores the rare ``&amp;``); the page's script
+    turns each ``[n]`` into a link to its source.
+    """
+    return escape(text, quote=False)
 
 
 def quote_in_context(doc: Document | None, c: Citation) -> str:
@@ -63,7 +64,12 @@ def title_label(title: str, doc_id: str) -> str:
     return escape(title) if title else f'<span class="rag-untitled">{escape(doc_id)}</span>'
 
 
-def sources_html(answer: Answer | None, documents: Mapping[str, Document]) -> str:
+def source_id(turn: int, n: int) -> str:
+    """The anchor of source ``[n]`` of the ``turn``-th answer (from 1): unique in the chat."""
+    return f"rag-source-{turn}-{n}"
+
+
+def sources_html(answer: Answer | None, documents: Mapping[str, Document], turn: int = 1) -> str:
     """Only the sources the answer cites, each with its quote in context."""
     if answer is None:
         return '<div class="rag-sources rag-empty">Sources appear here with each answer.</div>'
@@ -73,14 +79,18 @@ def sources_html(answer: Answer | None, documents: Mapping[str, Document]) -> st
     items = []
     for c in answer.citations:
         items.append(
-            f'<article class="rag-source" id="rag-source-{c.n}" data-doc-id="{escape(c.doc_id)}">'
+            f'<article class="rag-source" id="{source_id(turn, c.n)}" data-n="{c.n}" '
+            f'data-doc-id="{escape(c.doc_id)}">'
             f'<header><span class="rag-n">[{c.n}]</span> '
             f'<span class="rag-title">{title_label(c.title, c.doc_id)}</span></header>'
             f'<div class="rag-meta">{_meta(c.outlet, c.date, _credit(documents, c.doc_id))}</div>'
             f'<blockquote class="rag-context">{quote_in_context(documents.get(c.doc_id), c)}'
             "</blockquote></article>"
         )
-    return f'<div class="rag-sources"><h3>Sources</h3>{"".join(items)}</div>'
+    return (
+        f'<div class="rag-sources" data-turn="{turn}"><h3>Sources of answer {turn}</h3>'
+        f"{''.join(items)}</div>"
+    )
 
 
 def _credit(documents: Mapping[str, Document], doc_id: str) -> str | None:
@@ -102,14 +112,10 @@ def status_html(answer: Answer | None, pending: str | None = None) -> str:
         )
     elif answer is not None:
         n = len(answer.citations)
-        short = (
-            f' Short answer: <strong class="rag-short">{escape(answer.short_answer)}</strong>'
-            if answer.short_answer
-            else ""
-        )
         parts.append(
-            f'<div id="rag-answered" class="rag-status rag-answered" role="status">'
-            f"Answered from {n} cited passage{'s' if n != 1 else ''}.{short}</div>"
+            '<div id="rag-answered" class="rag-status rag-answered" role="status">'
+            f"{short_answer_html(answer)}"
+            f"Answered from {n} cited passage{'s' if n != 1 else ''}.</div>"
         )
     if answer is not None and answer.standalone_question:
         parts.append(
@@ -122,6 +128,23 @@ def status_html(answer: Answer | None, pending: str | None = None) -> str:
             "not supported by the articles.</div>"
         )
     return "".join(parts)
+
+
+def short_answer_html(answer: Answer) -> str:
+    """The short answer in the reader's language, and the article's words it was read from
+    when they differ ("Tuesday 6 January 2026" from "mardi")."""
+    if not answer.short_answer:
+        return ""
+    quote = answer.short_answer_quote
+    source = (
+        f' <span class="rag-short-quote">(quoted: <q>{escape(quote)}</q>)</span>'
+        if quote and quote != answer.short_answer
+        else ""
+    )
+    return (
+        '<div class="rag-short-answer">Short answer: '
+        f'<strong class="rag-short">{escape(answer.short_answer)}</strong>{source}</div>'
+    )
 
 
 def _score(x: float | None) -> str:
@@ -150,9 +173,10 @@ def trace_html(answer: Answer | None) -> str:
         f'<p><span class="rag-decision">abstained: {"yes" if answer.abstained else "no"}</span>'
         f" · backend: {escape(answer.backend)} · retrieval query: <q>{escape(query)}</q>"
         f" · {timings}</p>"
-        "<table><thead><tr><th>#</th><th>Article</th><th>Passage</th><th>Keyword</th>"
+        '<div class="rag-scroll"><table><thead><tr><th>#</th><th>Article</th><th>Passage</th>'
+        "<th>Keyword</th>"
         "<th>Dense</th><th>Fused</th><th>In context</th><th>Cited</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"<tbody>{''.join(rows)}</tbody></table></div></div>"
     )
 
 
@@ -167,9 +191,10 @@ def articles_html(sources: Sequence[SourceInfo]) -> str:
         for s in sources
     )
     return (
-        f'<table class="rag-articles"><thead><tr><th>Title</th><th>Outlet</th><th>Authors</th>'
+        '<div class="rag-scroll"><table class="rag-articles"><thead><tr><th>Title</th>'
+        "<th>Outlet</th><th>Authors</th>"
         f"<th>Date</th><th>Photo</th><th>Language</th><th>Passages</th><th>Id</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{rows}</tbody></table></div>"
         f'<p class="rag-count">{len(sources)} article{"s" if len(sources) != 1 else ""}</p>'
     )
 
@@ -183,10 +208,39 @@ def upload_html(results: Iterable[tuple[str, str, str | None, str | None]]) -> s
         for name, status, doc_id, note in results
     )
     return (
-        '<table class="rag-upload"><thead><tr><th>File</th><th>Result</th><th>Id</th></tr>'
-        f"</thead><tbody>{rows}</tbody></table>"
+        '<div class="rag-scroll"><table class="rag-upload"><thead>'
+        "<tr><th>File</th><th>Result</th><th>Id</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table></div>"
+    )
+
+
+def document_html(doc: Document) -> str:
+    """One article as stored: what was read of it, then its full text as decoded."""
+    fields = [
+        ("Title", title_label(doc.title, doc.doc_id)),
+        ("Outlet", escape(doc.outlet or "unknown")),
+        ("Date", escape(doc.date or "unknown")),
+        ("Authors", escape(", ".join(doc.authors) or "unknown")),
+        ("Photo", escape(doc.photo_credit or "none credited")),
+        ("Language", escape(doc.language)),
+        ("File", escape(doc.source or "unknown")),
+        ("Id", f"<code>{escape(doc.doc_id)}</code>"),
+    ]
+    meta = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in fields)
+    return (
+        f'<article class="rag-document" data-doc-id="{escape(doc.doc_id)}">'
+        f'<dl class="rag-doc-meta">{meta}</dl>'
+        f'<div class="rag-doc-text">{escape(doc.text)}</div></article>'
     )
 
 
 def error_html(message: str) -> str:
     return f'<div class="rag-status rag-error" role="alert">{escape(message)}</div>'
+
+
+def removed_html(source: SourceInfo) -> str:
+    return (
+        '<div class="rag-status rag-answered" role="status">Deleted '
+        f"<q>{title_label(source.title, source.doc_id)}</q>: "
+        "its passages are no longer used to answer.</div>"
+    )

@@ -24,20 +24,30 @@ def chat(server) -> Client:
     return Client(server.url + "/", verbose=False)
 
 
-def test_the_chat_endpoint_is_published(chat):
+def test_the_chat_endpoint_is_published_with_named_outputs(chat):
     endpoints = chat.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert {"/ask", "/upload", "/articles"} <= set(endpoints)
+    assert set(endpoints) == {"/ask", "/upload", "/articles"}  # UI-only events stay private
     assert len(endpoints["/ask"]["parameters"]) == 1  # just the question; the chat is session state
+    names = [r["label"] for r in endpoints["/ask"]["returns"]]
+    assert names == ["Conversation", "Question", "Status", "Sources", "Retrieval trace"]
+    assert [r["label"] for r in endpoints["/upload"]["returns"]] == [
+        "Upload result",
+        "Articles",
+        "Files",
+    ]
 
 
-def test_the_chat_answers_with_a_highlighted_cited_source(chat):
+def test_the_chat_answers_in_plain_text_with_a_highlighted_cited_source(chat, server):
     messages, box, status, sources, trace = chat.predict(TRUMP, api_name="/ask")
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert text_of(messages[0]) == TRUMP
-    assert "Witkoff" in text_of(messages[1]) and "**[1]**" in text_of(messages[1])
+    answer = server.assistant.ask(TRUMP)
+    assert text_of(messages[1]) == answer.answer  # plain text: no Markdown escapes, no **
+    assert "Witkoff" in answer.answer and answer.answer.endswith("[1]")
     assert box == ""
     assert "rag-answered" in status and "rag-abstained" not in status
-    assert 'id="rag-source-1"' in sources and "<mark>" in sources
+    assert f'<strong class="rag-short">{answer.short_answer}</strong>' in status
+    assert 'id="rag-source-1-1"' in sources and "<mark>" in sources
     marked = sources.split("<mark>", 1)[1].split("</mark>", 1)[0]
     assert "Witkoff" in marked
     assert "abstained: no" in trace and "<table>" in trace
@@ -45,9 +55,12 @@ def test_the_chat_answers_with_a_highlighted_cited_source(chat):
 
 def test_a_follow_up_uses_the_conversation_and_shows_the_standalone_question(chat):
     chat.predict(TRUMP, api_name="/ask")
-    messages, _, status, _, _ = chat.predict("Et qui d'autre était présent ?", api_name="/ask")
+    messages, _, status, sources, _ = chat.predict(
+        "Et qui d'autre était présent ?", api_name="/ask"
+    )
     assert len(messages) == 4  # the session keeps the conversation
     assert 'id="rag-standalone"' in status and "Trump" in status
+    assert "rag-source-1-" not in sources  # the second answer's sources have their own anchors
 
 
 def test_an_unanswerable_question_shows_the_abstention_state(chat):
