@@ -7,7 +7,8 @@ Two modes, each against the embedded Chroma or a real `chroma run` server on loo
   ingested by `rag ingest` exactly as a user would, language layer and embedding included.
   Reported: chunks/s against the ceiling of the two models alone on a sample of the same
   chunks; the ingest's peak RSS; adding one article by the CLI (`rag ingest DIR`, a fresh
-  process, end to end) and by upload to a running server (`POST /api/documents`); a cold
+  process, end to end: alone, and handed to a running `rag serve`) and by upload to a
+  running server (`POST /api/documents`); a cold
   `rag ask`; warm ask p50/p95 and the server's RSS; the slowest ask while an article is
   being uploaded; disk use. Each timed figure is the median of ``runs``.
 - **simulated** (``--mode simulated``): the seed articles are ingested for real, then
@@ -100,7 +101,7 @@ def _real(chunks: int, env: dict[str, str], work: Path, runs: int) -> dict[str, 
         "ratio_to_ceiling": round(stored / ingest_s / ceiling, 3),
         "ingest_peak_rss_mb": _children_peak_rss_mb(),
     }
-    out.update(_add_one_cli(env, work, runs))
+    out.update(_add_one_cli(env, work, runs, "alone"))
     out.update(_cold_asks(env, runs))
     out.update(_served(env, work, runs, uploads=True))
     return out
@@ -196,19 +197,23 @@ def _pairs(rng: random.Random, size: int, n: int) -> list[tuple[int, int]]:
 # --- measurements ------------------------------------------------------------------
 
 
-def _add_one_cli(env: dict[str, str], work: Path, runs: int) -> dict[str, Any]:
-    """`rag ingest DIR` of one new article, a fresh process each time, end to end."""
+def _add_one_cli(env: dict[str, str], work: Path, runs: int, how: str) -> dict[str, Any]:
+    """`rag ingest DIR` of one new article, a fresh process each time, end to end: ``alone``
+    (no server: the process loads the models) or ``handoff`` (a `rag serve` of the same
+    store is running and does the work)."""
     times = []
     for i in range(runs):
-        folder = work / f"new-{i}"
+        folder = work / f"new-{how}-{i}"
         folder.mkdir()
-        (folder / f"nouvel_article_{i}.txt").write_text(article(4000, seed=100 + i), "utf-8")
+        name = f"nouvel_article_{how}_{i}.txt"
+        (folder / name).write_text(article(4000, seed=100 + i + 10 * len(how)), "utf-8")
         t = time.perf_counter()
         proc = _rag(env, "ingest", "--quiet", str(folder))
         times.append(time.perf_counter() - t)
         if proc.returncode != 0 or "added 1" not in proc.stdout:
             raise RuntimeError(f"adding one article failed: {proc.stdout} {proc.stderr[-1000:]}")
-    return {"add_one_cli_s": round(statistics.median(times), 2), "add_one_cli_runs_s": _r(times)}
+    key = "add_one_cli_s" if how == "handoff" else "add_one_cli_alone_s"
+    return {key: round(statistics.median(times), 2), f"{key[:-2]}_runs_s": _r(times)}
 
 
 def _cold_asks(env: dict[str, str], runs: int) -> dict[str, Any]:
@@ -237,6 +242,7 @@ def _served(env: dict[str, str], work: Path, runs: int, uploads: bool) -> dict[s
             server_rss_mb=warm["rss_mb"],
         )
         if uploads:
+            out.update(_add_one_cli(env, work, runs, "handoff"))
             times, slowest = [], []
             for i in range(runs):
                 seconds, asks = _upload_while_asking(url, i)

@@ -1,37 +1,47 @@
 """A lean query-time encoder for BERT-family sentence-transformers models.
 
-Why: importing sentence-transformers pulls in transformers and scikit-learn and
-costs seconds, which dominates a cold ``rag ask``. For the common case (a BERT
-encoder with mean pooling, like all-MiniLM-L6-v2) this module runs the same
-forward pass with torch, ``tokenizers`` and ``safetensors`` only. A test checks
-it reproduces sentence-transformers' embeddings; any other architecture or
-pooling returns ``None`` from ``load`` and the caller uses sentence-transformers.
+Why: importing torch alone costs about two seconds, and sentence-transformers more, which
+would dominate a cold ``rag ask``. For the common case (a BERT encoder with mean pooling,
+like all-MiniLM-L6-v2) this module runs the same forward pass in numpy, with
+``tokenizers`` and ``safetensors`` only: a question of twenty word pieces takes a few
+milliseconds. A test checks it reproduces sentence-transformers' embeddings; any other
+architecture or pooling returns ``None`` from ``load`` and the caller uses
+sentence-transformers.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-_THREADS = threading.Lock()
-QUERY_BATCH = 4  # up to this many texts are a query, encoded on one thread
+QUERY_BATCH = 4  # up to this many texts are a query, tokenised on the calling thread
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """The error function within 1.5e-7 (Abramowitz and Stegun 7.1.26): BERT's exact GELU
+    without scipy, well inside float32's rounding of the layer it feeds."""
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )  # noqa: E501
+    return np.sign(x) * (1.0 - poly * np.exp(-a * a))
 
 
 class BertEncoder:
     def __init__(
-        self, weights: dict[str, Any], config: dict[str, Any], tokenizer: Any, max_len: int
+        self, weights: dict[str, np.ndarray], config: dict[str, Any], tokenizer: Any, max_len: int
     ) -> None:
-        import torch
-
-        self.torch = torch
-        self.threads = torch.get_num_threads()
-        self.w = weights
+        # linear layers' weights stored transposed and contiguous: x @ W runs as one GEMM
+        self.w = {
+            k: np.ascontiguousarray(v.T) if k.endswith(".weight") and v.ndim == 2 and
+            "embeddings" not in k else v
+            for k, v in weights.items()
+        }  # fmt: skip
         self.layers = int(config["num_hidden_layers"])
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config.get("layer_norm_eps", 1e-12))
@@ -64,44 +74,30 @@ class BertEncoder:
             or not (p / "tokenizer.json").exists()
         ):
             return None
-        from safetensors.torch import load_file
+        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         weights = {
-            k.removeprefix("bert."): v for k, v in load_file(str(p / "model.safetensors")).items()
+            k.removeprefix("bert."): _float32(v)
+            for k, v in load_file(str(p / "model.safetensors")).items()
         }
         tok = Tokenizer.from_file(str(p / "tokenizer.json"))
         return cls(weights, config, tok, int(st_conf.get("max_seq_length", 256)))
 
-    def _ln(self, x: Any, name: str) -> Any:
-        return self.torch.nn.functional.layer_norm(
-            x, (self.dim,), self.w[f"{name}.weight"], self.w[f"{name}.bias"], self.eps
-        )
+    def _ln(self, x: np.ndarray, name: str) -> np.ndarray:
+        mean = x.mean(-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(-1, keepdims=True)
+        return (x - mean) / np.sqrt(var + self.eps) * self.w[f"{name}.weight"] + self.w[
+            f"{name}.bias"
+        ]
 
-    def _lin(self, x: Any, name: str) -> Any:
-        return self.torch.nn.functional.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
+    def _lin(self, x: np.ndarray, name: str) -> np.ndarray:
+        w = self.w[f"{name}.weight"]
+        flat = x.reshape(-1, x.shape[-1]) @ w + self.w[f"{name}.bias"]
+        return flat.reshape(*x.shape[:-1], w.shape[1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Normalised mean-pooled embeddings.
-
-        A few short queries run on one thread: measured on a busy 2-core machine, p95 went
-        from ~115 ms with two intra-op threads to ~11 ms with one (p50 17 -> 10 ms); two
-        queries in one pass take 12 ms against 18 ms one after the other.
-        """
-        if len(texts) > QUERY_BATCH:
-            return self._encode(texts)
-        # torch's thread count is process-wide: concurrent queries take turns at changing it,
-        # and it goes back to the count the process started with, never to another
-        # query's 1
-        with _THREADS:
-            self.torch.set_num_threads(1)
-            try:
-                return self._encode(texts)
-            finally:
-                self.torch.set_num_threads(self.threads)
-
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        torch, F = self.torch, self.torch.nn.functional
+        """Normalised mean-pooled embeddings."""
         # a query: encode() runs on this thread; encode_batch() queues on the tokenizers
         # library's shared thread pool, behind an ingest's batch of thousands (seconds)
         if len(texts) > QUERY_BATCH:
@@ -118,38 +114,44 @@ class BertEncoder:
                 )
                 for e in enc
             ]
-        ids = torch.tensor([r[0] for r in rows])
-        mask = torch.tensor([r[1] for r in rows])
-        types = torch.tensor([r[2] for r in rows])
-        with torch.inference_mode():
-            n, length = ids.shape
-            pos = torch.arange(length).unsqueeze(0)
-            x = (
-                F.embedding(ids, self.w["embeddings.word_embeddings.weight"])
-                + F.embedding(pos, self.w["embeddings.position_embeddings.weight"])
-                + F.embedding(types, self.w["embeddings.token_type_embeddings.weight"])
+        ids = np.array([r[0] for r in rows])
+        mask = np.array([r[1] for r in rows], dtype=np.float32)
+        types = np.array([r[2] for r in rows])
+        n, length = ids.shape
+        w = self.w
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][np.arange(length)][None]
+            + w["embeddings.token_type_embeddings.weight"][types]
+        )
+        x = self._ln(x, "embeddings.LayerNorm")
+        bias = (1.0 - mask[:, None, None, :]) * np.finfo(np.float32).min
+        hd = self.dim // self.heads
+        for i in range(self.layers):
+            pre = f"encoder.layer.{i}"
+
+            def split(t: np.ndarray) -> np.ndarray:
+                return t.reshape(n, length, self.heads, hd).transpose(0, 2, 1, 3)
+
+            q = split(self._lin(x, f"{pre}.attention.self.query"))
+            k = split(self._lin(x, f"{pre}.attention.self.key"))
+            v = split(self._lin(x, f"{pre}.attention.self.value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(hd)) + bias
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            att = scores / scores.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, length, self.dim)
+            x = self._ln(
+                x + self._lin(ctx, f"{pre}.attention.output.dense"),
+                f"{pre}.attention.output.LayerNorm",
             )
-            x = self._ln(x, "embeddings.LayerNorm")
-            bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
-            hd = self.dim // self.heads
-            for i in range(self.layers):
-                pre = f"encoder.layer.{i}"
+            h = self._lin(x, f"{pre}.intermediate.dense")
+            h = 0.5 * h * (1.0 + _erf(h / np.float32(np.sqrt(2.0))))
+            x = self._ln(x + self._lin(h, f"{pre}.output.dense"), f"{pre}.output.LayerNorm")
+        m = mask[..., None]
+        pooled = (x * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
-                def split(t: Any) -> Any:
-                    return t.view(n, length, self.heads, hd).transpose(1, 2)
 
-                q = split(self._lin(x, f"{pre}.attention.self.query"))
-                k = split(self._lin(x, f"{pre}.attention.self.key"))
-                v = split(self._lin(x, f"{pre}.attention.self.value"))
-                att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, dim=-1)
-                ctx = (att @ v).transpose(1, 2).reshape(n, length, self.dim)
-                x = self._ln(
-                    x + self._lin(ctx, f"{pre}.attention.output.dense"),
-                    f"{pre}.attention.output.LayerNorm",
-                )
-                h = F.gelu(self._lin(x, f"{pre}.intermediate.dense"))
-                x = self._ln(x + self._lin(h, f"{pre}.output.dense"), f"{pre}.output.LayerNorm")
-            m = mask.unsqueeze(-1).to(x.dtype)
-            pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
-            out = F.normalize(pooled, p=2, dim=1)
-        return out.numpy().astype(np.float32)
+def _float32(a: np.ndarray) -> np.ndarray:
+    return a.astype(np.float32, copy=False)
