@@ -62,7 +62,10 @@ TARGETS = {  # issue "Costs that stay flat": at 100k real chunks, and 1M simulat
 
 
 def bench_scale(chunks: int, mode: str, chroma: str, runs: int = RUNS) -> dict[str, Any]:
+    """The figures for one store size and mode; with ``RAG_BENCH_KEEP=1`` the work folder
+    (store, corpus) is kept for a closer look and its path reported."""
     work = Path(tempfile.mkdtemp(prefix="rag-bench-scale-"))
+    keep = os.environ.get("RAG_BENCH_KEEP") == "1"
     try:
         with chroma_env(chroma, work) as env:
             env["RAG_DATA_DIR"] = str(work / "data")
@@ -71,9 +74,11 @@ def bench_scale(chunks: int, mode: str, chroma: str, runs: int = RUNS) -> dict[s
             else:
                 result = _simulated(chunks, env, work, runs)
             result["disk_mb"] = _disk_mb(work)
-        return {"mode": mode, "chroma": chroma, "target_chunks": chunks, **result}
+        kept = {"kept": str(work)} if keep else {}
+        return {"mode": mode, "chroma": chroma, "target_chunks": chunks, **result, **kept}
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 # --- the two modes -----------------------------------------------------------------

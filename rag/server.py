@@ -19,6 +19,7 @@ from rag.api.app import create_app
 from rag.errors import ConfigError
 from rag.handoff import start_listener
 from rag.security import LOOPBACK_HOSTS
+from rag.worker import IngestWorker, WorkerAnnotator, WorkerEmbedder
 
 if TYPE_CHECKING:
     from rag.settings import Settings
@@ -61,18 +62,20 @@ def serve(
         update={"host": host or settings.host, "port": port or settings.port}
     )
     check_exposure(settings, allow_unauthenticated)
-    # An ask runs a hundred small torch ops, each taking the GIL back; while an upload's
+    # An ask runs many short native calls, each taking the GIL back; while an upload's
     # ingest runs Python code, each wait lasts up to the switch interval (5 ms by default)
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     # Gradio keeps the chat's uploads in its temporary folder until they are ingested
     os.environ.setdefault("GRADIO_TEMP_DIR", str((settings.data_dir / "gradio-uploads").resolve()))
     assistant = build_assistant(settings)
-    # models load now, in the background, not during the first upload or LLM answer
-    warm = getattr(assistant.ingestor.embedder, "warm", None)
-    if warm is not None:
-        _in_background("warm-embedder", warm)
-    if assistant.ingestor.annotator is not None:
-        _in_background("warm-annotator", assistant.ingestor.annotator.require, "fr")
+    # an ingest's models (torch, spaCy) live in a child process that starts now, in the
+    # background, so the first upload finds them loaded and asks never wait behind them
+    worker = IngestWorker(settings)
+    ingestor = assistant.ingestor
+    ingestor.embedder = WorkerEmbedder(ingestor.embedder, worker)
+    if ingestor.annotator is not None:
+        ingestor.annotator = WorkerAnnotator(worker)
+    _in_background("warm-ingest-worker", worker.warm)
     verifier = getattr(assistant.answerer, "verifier", None)
     if verifier is not None:
         _in_background("warm-verifier", verifier.warm)
@@ -82,7 +85,7 @@ def serve(
     app = create_app(assistant, settings)
     logging.getLogger(__name__).setLevel(logging.INFO)
     log.info("web chat on http://%s:%s/ (API docs /docs, MCP /mcp)", settings.host, settings.port)
-    _with_handoff(app, assistant, settings)
+    _with_handoff(app, assistant, settings, worker.close)
     uvicorn.run(
         app,
         host=settings.host,
@@ -92,10 +95,12 @@ def serve(
     )
 
 
-def _with_handoff(app: Any, assistant: Any, settings: Settings) -> None:
+def _with_handoff(
+    app: Any, assistant: Any, settings: Settings, on_exit: Callable[[], None]
+) -> None:
     """`rag ingest` and `rag remove` hand their work to this server while it runs: the
-    socket opens with the app and closes with it (uvicorn re-raises SIGTERM once the app
-    has shut down, so this is the last code that runs)."""
+    socket opens with the app and closes with it, then ``on_exit`` runs (uvicorn re-raises
+    SIGTERM once the app has shut down, so this is the last code that runs)."""
     inner = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -106,6 +111,7 @@ def _with_handoff(app: Any, assistant: Any, settings: Settings) -> None:
                 yield state
         finally:
             stop()
+            on_exit()
 
     app.router.lifespan_context = lifespan
 
