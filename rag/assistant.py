@@ -80,6 +80,7 @@ class Assistant:
         self.max_question_chars = max_question_chars
         # where uploaded articles are kept: removing one of them deletes its file too
         self.uploads_dir = uploads_dir
+        self.ingest_worker: Any = None  # `rag serve`'s child process for the ingest's models
         self._ingest_lock = threading.Lock()  # one ingest at a time
         self._refresh_lock = threading.Lock()  # one snapshot rebuild at a time
         self._snapshot: Snapshot | None = None
@@ -265,8 +266,9 @@ class Assistant:
         return source_info(stored.document, 0)
 
     def health(self) -> dict[str, int]:
-        """Articles and chunks in the store, read from it now (``StoreUnavailable`` if down)."""
-        return {"documents": len(self.store.document_hashes()), "chunks": self.store.count()}
+        """Chunks in the store, read from it now (``StoreUnavailable`` if down), and the
+        articles of the corpus index."""
+        return {"documents": self.ingestor.index.document_count(), "chunks": self.store.count()}
 
     def sources(self) -> list[SourceInfo]:
         counts = self.ingestor.index.chunk_counts()

@@ -114,6 +114,9 @@ class CorpusIndex:
         """doc_id -> content hash of every indexed article."""
         return dict(self.db.execute("SELECT doc_id, content_hash FROM docs").fetchall())
 
+    def document_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
+
     def unannotated(self) -> set[str]:
         """Articles indexed without sentence annotations (by a version before the language
         layer, or without one): an ingest reads them again."""

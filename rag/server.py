@@ -70,7 +70,7 @@ def serve(
     assistant = build_assistant(settings)
     # an ingest's models (torch, spaCy) live in a child process that starts now, in the
     # background, so the first upload finds them loaded and asks never wait behind them
-    worker = IngestWorker(settings)
+    worker = assistant.ingest_worker = IngestWorker(settings)
     ingestor = assistant.ingestor
     ingestor.embedder = WorkerEmbedder(ingestor.embedder, worker)
     if ingestor.annotator is not None:

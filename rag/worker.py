@@ -82,6 +82,7 @@ class IngestWorker:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._busy = 0
+        self._ready = False  # a call has completed since the process started
         self._last = time.monotonic()
         self._watch = threading.Thread(target=self._retire_when_idle, daemon=True)
         self._watch.start()
@@ -96,23 +97,32 @@ class IngestWorker:
                 )
             pool = self._pool
         try:
-            return pool.submit(fn, *args).result()
+            out = pool.submit(fn, *args).result()
+            self._ready = True
+            return out
         except BrokenProcessPool as e:  # killed (out of memory?): the next call starts anew
             with self._lock:
                 if self._pool is pool:
-                    self._pool = None
+                    self._pool, self._ready = None, False
             raise RagError(f"the ingest worker died ({e}); try again") from e
         finally:
             with self._lock:
                 self._busy -= 1
                 self._last = time.monotonic()
 
+    @property
+    def state(self) -> str:
+        """``stopped`` (no process: the next ingest starts one), ``starting`` or ``ready``."""
+        if self._pool is None:
+            return "stopped"
+        return "ready" if self._ready else "starting"
+
     def warm(self) -> None:
         self.call(_warm)
 
     def close(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
+            pool, self._pool, self._ready = self._pool, None, False
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
@@ -122,7 +132,7 @@ class IngestWorker:
             with self._lock:
                 idle = self._pool is not None and not self._busy
                 if idle and time.monotonic() - self._last > self.idle_s:
-                    pool, self._pool = self._pool, None
+                    pool, self._pool, self._ready = self._pool, None, False
                     log.info("ingest worker idle for %.0fs: stopped", self.idle_s)
                 else:
                     pool = None

@@ -18,6 +18,8 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
     documents: int
     chunks: int
+    # `rag serve` reads and embeds uploads in a child process: absent where there is none
+    ingest_worker: Literal["starting", "ready", "stopped"] | None = None
 
 
 class Unhealthy(BaseModel):
@@ -37,7 +39,12 @@ def router(assistant: Assistant) -> APIRouter:
         """200 with the article count when the store answers; 503 with the reason otherwise."""
         try:
             counts = assistant.health()
-            return Health(documents=counts["documents"], chunks=counts["chunks"])
+            worker = getattr(assistant, "ingest_worker", None)
+            return Health(
+                documents=counts["documents"],
+                chunks=counts["chunks"],
+                ingest_worker=worker.state if worker is not None else None,
+            )
         except RagError as e:
             return JSONResponse(Unhealthy(reason=str(e)).model_dump(), e.http_status)
 

@@ -49,3 +49,5 @@ def test_uploads_are_read_and_embedded_in_a_child_process(seeded_settings, tmp_p
         (worker,) = [c for c in children(pid) if "libtorch_cpu" in mapped(c)]
         assert "spacy" in mapped(worker)
         assert "libtorch_cpu" not in mapped(pid) and "spacy" not in mapped(pid)
+        health = httpx.get(f"{url}/healthz", timeout=10).json()
+        assert health["ingest_worker"] == "ready" and health["documents"] == 6
