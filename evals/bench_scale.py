@@ -42,7 +42,15 @@ from typing import Any
 import httpx
 import numpy as np
 
-from evals.bench_server import ROOT, _free_port, _measure, questions, rss_mb, running_server
+from evals.bench_server import (
+    ROOT,
+    _free_port,
+    _measure,
+    questions,
+    rss_mb,
+    running_server,
+    stop,
+)
 from evals.bench_upload import article
 
 RUNS = 3
@@ -375,11 +383,7 @@ def chroma_env(chroma: str, work: Path) -> Iterator[dict[str, str]]:
         env.update(RAG_CHROMA_HOST="127.0.0.1", RAG_CHROMA_PORT=str(port))
         yield env
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

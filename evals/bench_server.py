@@ -125,11 +125,16 @@ def running_server(
                 _wait_ready(url, proc, start_timeout)
                 yield url, proc.pid, time.perf_counter() - t0
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+                stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Ask a server process to stop; kill it if it has not after 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def run(n: int = 100, data_dir: Path | None = None, start_timeout: float = 180.0) -> dict[str, Any]:
