@@ -268,6 +268,12 @@ def _served(env: dict[str, str], work: Path, runs: int, uploads: bool) -> dict[s
                 ask_during_upload_runs_max_ms=_r(slowest, 1),
             )
         out["server_peak_rss_mb"] = round(rss_mb(pid)[1], 1)
+        # the other processes that hold memory for the server: its ingest worker (when
+        # started) and, in server mode, the Chroma server
+        workers = [c for c in _children(pid) if "libtorch" in _maps(c)]
+        out["ingest_worker_rss_mb"] = round(sum(rss_mb(c)[0] for c in workers), 1)
+        if env.get("BENCH_CHROMA_PID"):
+            out["chroma_server_rss_mb"] = round(rss_mb(int(env["BENCH_CHROMA_PID"]))[0], 1)
     return out
 
 
@@ -380,7 +386,9 @@ def chroma_env(chroma: str, work: Path) -> Iterator[dict[str, str]]:
                 if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).is_success:
                     break
             time.sleep(0.25)
-        env.update(RAG_CHROMA_HOST="127.0.0.1", RAG_CHROMA_PORT=str(port))
+        env.update(
+            RAG_CHROMA_HOST="127.0.0.1", RAG_CHROMA_PORT=str(port), BENCH_CHROMA_PID=str(proc.pid)
+        )
         yield env
     finally:
         stop(proc)
@@ -404,6 +412,21 @@ def _rag(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "rag.cli", *args],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=6 * 3600,
     )  # fmt: skip
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def _maps(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return ""
 
 
 def _children_peak_rss_mb() -> float:
