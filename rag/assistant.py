@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rag.answering import NOT_FOUND, Answerer, AnswerRequest, CorpusView, Draft
 from rag.answering.rewrite import standalone as make_standalone
@@ -27,6 +27,7 @@ from vectorstore.base import VectorStore
 if TYPE_CHECKING:
     from rag.settings import Settings
 
+T = TypeVar("T")
 REFRESH_EVERY_S = 2.0
 GIVE_WAY_S = 0.1
 
@@ -235,31 +236,27 @@ class Assistant:
     ) -> IngestSummary:
         """Sync ``paths`` into the store; asks keep answering from the current snapshot until
         this ingest commits, then see the new articles (one ingest at a time)."""
+        return self._commit(lambda: self.ingestor.sync(paths, progress=progress, on_file=on_file))
+
+    def _commit(self, change: Callable[[], T]) -> T:
+        """Run a change to the corpus (one at a time), then swap in the snapshot asks read;
+        asks keep the current one meanwhile and never wait for the change."""
         with self._ingest_lock:
             self._ingesting = True
             try:
-                summary = self.ingestor.sync(paths, progress=progress, on_file=on_file)
+                out = change()
             finally:
                 self._ingesting = False
-                self._checked = 0.0  # a failed ingest: the next ask checks the store
+                self._checked = 0.0  # a failed change: the next ask checks the store
             with self._refresh_lock:
                 self._snapshot = self._load_snapshot()
                 self._checked = time.monotonic()
-            return summary
+            return out
 
     def remove(self, doc_id: str) -> SourceInfo:
         """Delete one article: its record, chunks and keyword entries, and the kept file when
         it was uploaded. Asks see it gone as soon as this returns (``DocumentNotFound``)."""
-        with self._ingest_lock:
-            self._ingesting = True
-            try:
-                stored = self.ingestor.remove(doc_id)
-            finally:
-                self._ingesting = False
-                self._checked = 0.0
-            with self._refresh_lock:
-                self._snapshot = self._load_snapshot()
-                self._checked = time.monotonic()
+        stored = self._commit(lambda: self.ingestor.remove(doc_id))
         source = Path(stored.document.source)
         if self.uploads_dir is not None and source.is_relative_to(self.uploads_dir.resolve()):
             source.unlink(missing_ok=True)

@@ -146,12 +146,12 @@ class CorpusIndex:
             if generation is not None:
                 self.set_generation(generation)
             return
+        import tantivy
+
         with self._write_lock:
             writer = self.tantivy.writer(heap_size=WRITER_HEAP, num_threads=1)
             for doc_id in gone:
                 writer.delete_documents_by_term("doc_id", doc_id)
-            import tantivy
-
             for _, chunks in added:
                 for c in chunks:
                     terms = " ".join(analyze(c.text))
@@ -174,18 +174,6 @@ class CorpusIndex:
     def set_generation(self, generation: str) -> None:
         with self.db as db:
             _set_generation(db, generation)
-
-    def clear(self) -> None:
-        """Empty both parts (before a rebuild from the store)."""
-        with self._write_lock:
-            writer = self.tantivy.writer(heap_size=WRITER_HEAP, num_threads=1)
-            writer.delete_all_documents()
-            writer.commit()
-            writer.wait_merging_threads()
-            with self.db as db:
-                for table in ("meta", "docs", "chunks", "sentences", "names", "name_words"):
-                    db.execute(f"DELETE FROM {table}")  # noqa: S608
-            self.tantivy.reload()
 
     # --- reading --------------------------------------------------------------------
 

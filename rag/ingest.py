@@ -94,6 +94,7 @@ class Ingestor:
         existing = {d.document.doc_id: d for d in self.store.document_records()}
         unread = self.index.unannotated() if existing and self.annotator is not None else set()
         pending: list[tuple[Document, str, list[Chunk]]] = []
+        pending_chunks = 0
         generation = ""
 
         def changing() -> str:
@@ -165,10 +166,11 @@ class Ingestor:
                 else:
                     summary.added.append(doc_id)
                 pending.append((doc, folder, chunks))
+                pending_chunks += len(chunks)
                 self._notify(on_file, str(f), "updated" if old is not None else "added")
-                if sum(len(c) for _, _, c in pending) >= EMBED_GROUP:  # memory stays flat
+                if pending_chunks >= EMBED_GROUP:  # written as read: memory stays flat
                     summary.chunks_embedded += self._write(pending, embedding)
-                    pending = []
+                    pending, pending_chunks = [], 0
         bar.close()
         summary.chunks_embedded += self._write(pending, embedding)
         embedding.close()
@@ -178,8 +180,8 @@ class Ingestor:
                     if doc_id not in used_ids:
                         changing()
                         self.store.delete_document(doc_id)
-                        self.index.apply([], [doc_id], None)
                         summary.removed.append(doc_id)
+        self.index.apply([], summary.removed, None)  # one keyword commit for them all
         if generation:
             self.index.set_generation(generation)
         summary.seconds = round(time.perf_counter() - t0, 3)

@@ -200,6 +200,18 @@ def low_contrast(page) -> tuple[int, list[dict]]:
     return len(measured), [m for m in measured if m["ratio"] < 4.5]
 
 
+def upload_in_page(page, path: Path) -> object:
+    """Upload ``path`` from the Articles tab; the result table's rows once they show."""
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#articles table").wait_for()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.locator("#upload").get_by_text(path.name).first.wait_for()
+    page.locator("#upload-btn").click()
+    result = page.locator("#upload-result tbody tr")
+    result.first.wait_for()
+    return result
+
+
 def pick_article(page, title: str) -> None:
     page.locator("#article-pick input").click()
     page.get_by_role("option", name=title).first.click()
@@ -328,12 +340,7 @@ def test_every_text_of_the_panels_is_readable_in_both_schemes(
 
     path = tmp_path / f"contrast-{scheme}.txt"
     path.write_text(HOSTILE.replace("Kestrel-9", f"Kestrel-{scheme}"), encoding="utf-8")
-    page.get_by_role("tab", name="Articles").click()
-    page.locator("#articles table").wait_for()
-    page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.locator("#upload").get_by_text(path.stem).first.wait_for()
-    page.locator("#upload-btn").click()
-    page.locator("#upload-result tbody tr").first.wait_for()
+    upload_in_page(page, path)
     pick_article(page, "Le laboratoire <b>Helios</b> dévoile le moteur ionique Kestrel-" + scheme)
     page.locator("#article-view .rag-doc-text").wait_for()
     count, low = low_contrast(page)
@@ -432,12 +439,7 @@ def test_an_article_is_read_then_deleted_after_confirmation(
     path = tmp_path / "helios-delete.txt"
     path.write_text(HOSTILE.replace("Kestrel-9", "Kestrel-77"), encoding="utf-8")
     open_chat(page, library_server.url)
-    page.get_by_role("tab", name="Articles").click()
-    page.locator("#articles table").wait_for()
-    page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.locator("#upload").get_by_text(path.stem).first.wait_for()
-    page.locator("#upload-btn").click()
-    page.locator("#upload-result tbody tr").first.wait_for()
+    upload_in_page(page, path)
     rows = page.locator("#articles tbody tr")
     page.get_by_text("Kestrel-77").first.wait_for()
     before = rows.count()
