@@ -104,21 +104,16 @@ def remove(
     An article ingested from a folder comes back at the next `rag ingest` of that folder
     unless its file is gone.
     """
-    from rag.assistant import Assistant
-    from rag.container import build_components
+    from rag.container import build_assistant
     from rag.handoff import ask_server
+    from rag.schemas import SourceInfo
 
     s = _settings()
+    # a running server of this store removes it, and its asks see it gone at once
     reply = ask_server(s, {"cmd": "remove", "doc_id": doc_id})
-    if reply is not None:  # the running server removes it, and its asks see it gone at once
-        title = reply.get("title")
-        typer.echo(f"removed {reply['doc_id']}" + (f" ({title})" if title else ""))
-        return
-    c = build_components(s)
-    assistant = Assistant(
-        c.retriever, c.answerer, c.store, c.ingestor, rewriter=c.rewriter, uploads_dir=c.uploads_dir
+    info = (
+        SourceInfo.model_validate(reply) if reply is not None else build_assistant(s).remove(doc_id)
     )
-    info = assistant.remove(doc_id)
     typer.echo(f"removed {info.doc_id}" + (f" ({info.title})" if info.title else ""))
 
 
