@@ -90,7 +90,8 @@ class Ingestor:
             if not p.exists():
                 raise IngestError(f"no such file or directory: {p}")
         summary = IngestSummary()
-        self.refresh_lexical()  # repairs the index (and orphan chunks) if a run died
+        if not self.in_step():  # a run died, or another process wrote: repair first
+            self.repair()
         existing = {d.document.doc_id: d for d in self.store.document_records()}
         unread = self.index.unannotated() if existing and self.annotator is not None else set()
         pending: list[tuple[Document, str, list[Chunk]]] = []
