@@ -200,8 +200,11 @@ class Ingestor:
         return stored
 
     def in_step(self) -> bool:
-        """Whether the index matches the store now: one read of each (O(1))."""
-        return self.index.generation == self.store.generation()
+        """Whether the index matches the store now: one read of each (O(1)). A store without
+        a token (written before tokens existed, or never written) is never taken as in step:
+        its index may be missing or from an older format, and repairing an empty store is free."""
+        generation = self.store.generation()
+        return bool(generation) and self.index.generation == generation
 
     def refresh_lexical(self) -> LexicalIndex:
         """A view of the corpus index, repaired first if it is out of step with the store."""

@@ -211,6 +211,26 @@ def unit_vectors(texts: Sequence[str], dim: int) -> np.ndarray:
     return np.asarray(out, dtype=np.float32)
 
 
+def test_a_store_from_before_generation_tokens_gets_its_corpus_index_rebuilt(
+    make_settings, embedder, tmp_path: Path
+):
+    """An upgrade: the store holds articles but no generation token, and the corpus index
+    is missing (an older format lay there). Both say "no token"; that must not pass for
+    in step, or every ask would find an empty store."""
+    s = make_settings(chroma_host=None)
+    folder = copy_seeds(tmp_path / "articles", only=["001", "003"])
+    first = build_ingestor(s, build_store(s), embedder)
+    first.sync([folder], progress=False)
+    first.store.set_generation("")  # as a store written before tokens existed
+    shutil.rmtree(s.lexical_path)
+
+    upgraded = build_ingestor(s, build_store(s), embedder)
+    assert not upgraded.in_step()
+    summary = upgraded.sync([folder], progress=False)
+    assert sorted(summary.unchanged) == [SEED_IDS[1], SEED_IDS[3]] and not summary.added
+    assert_store_matches(upgraded, folder, embedder)
+
+
 def test_orphan_chunks_of_an_interrupted_run_are_removed(
     ingestor: Ingestor, embedder, tmp_path: Path
 ):
