@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _PREFIX = 5
+WORD_CACHE = 200_000  # words remembered by the per-word analysis (a bounded cache)
 EXPANSION_WEIGHT = 0.5
 
 _NUMBERS = {
@@ -78,27 +79,31 @@ def _numbers_to_digits(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased content words: elisions (l', qu') and stopwords out, number words as digits."""
     text = _numbers_to_digits(text.replace("’", "'"))
-    out = []
-    stop = stopwords()
-    for w in _TOKEN.findall(text.casefold()):
-        w = _NUMBERS.get(w, w) if len(w) > 2 or w.isdigit() else w
-        if len(w) < 2 and not w.isdigit():
-            continue
-        if fold(w) in stop:
-            continue
-        out.append(w)
-    return out
+    return [w for raw in _TOKEN.findall(text.casefold()) if (w := _content_word(raw))]
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _content_word(w: str) -> str:
+    """The word as ``words`` keeps it (a number word as digits), or "" when it is dropped."""
+    w = _NUMBERS.get(w, w) if len(w) > 2 or w.isdigit() else w
+    if len(w) < 2 and not w.isdigit():
+        return ""
+    return "" if fold(w) in stopwords() else w
 
 
 def analyze(text: str) -> list[str]:
     """Index-side tokens: French stems (folded) and cross-language prefix tokens."""
+    return [t for w in words(text) for t in _word_tokens(w)]
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _word_tokens(w: str) -> tuple[str, ...]:
+    """One content word's index tokens: its folded French stem, and its prefix token."""
     fr, _ = _stemmers()
-    out = []
-    for w in words(text):
-        out.append(fold(fr.stemWord(w)))  # type: ignore[attr-defined]
-        if not w.isdigit() and len(w) >= _PREFIX:
-            out.append("~" + fold(w)[:_PREFIX])
-    return out
+    stem = fold(fr.stemWord(w))  # type: ignore[attr-defined]
+    if not w.isdigit() and len(w) >= _PREFIX:
+        return (stem, "~" + fold(w)[:_PREFIX])
+    return (stem,)
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rag.answering.corpus import CorpusView
 from rag.answering.question import NameRef, Question, Term
-from rag.lexical import _stemmers, analyze, words
+from rag.lexical import WORD_CACHE, _stemmers, analyze, words
 from rag.schemas import Mention, Passage, SentenceAnnotation, Span
 
 _WORD = re.compile(r"[\w'’-]+")
@@ -48,13 +48,15 @@ class Candidate:
 def match_tokens(text: str) -> set[str]:
     """The keyword index's tokens (French stems, five-letter prefixes) plus English stems
     (``en:``, so "scored" meets "scoring")."""
-    _, en = _stemmers()
     toks = set(analyze(text))
-    for w in words(text):
-        if w.isdigit():
-            continue
-        toks.add("en:" + en.stemWord(w))  # type: ignore[attr-defined]
+    toks.update(_english_token(w) for w in words(text) if not w.isdigit())
     return toks
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _english_token(word: str) -> str:
+    _, en = _stemmers()
+    return "en:" + en.stemWord(word)  # type: ignore[attr-defined]
 
 
 @functools.lru_cache(maxsize=50_000)
