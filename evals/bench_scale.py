@@ -20,11 +20,21 @@ Two modes, each against the embedded Chroma or a real `chroma run` server on loo
   answer quality and not ingest speed.
 
     .venv/bin/rag bench scale --chunks 10000 [--mode real|simulated] [--chroma embedded|server]
+
+``RAG_BENCH_KEEP=1`` keeps the work folder (store, corpus) and reports its path;
+``RAG_BENCH_BUILD_ONLY=1`` builds and keeps the store and stops there (measure it later,
+when the machine is quiet); ``RAG_BENCH_REUSE=<that path>`` measures again over a kept
+store without ingesting it again
+(the ingest figures are those recorded when it was built). A store built with the embedded
+Chroma can be measured with ``--chroma server``: the `chroma run` server then serves its
+Chroma folder, so both backends are measured over the very same 100k chunks.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import random
 import resource
@@ -72,15 +82,23 @@ TARGETS = {  # issue "Costs that stay flat": at 100k real chunks, and 1M simulat
 def bench_scale(chunks: int, mode: str, chroma: str, runs: int = RUNS) -> dict[str, Any]:
     """The figures for one store size and mode; with ``RAG_BENCH_KEEP=1`` the work folder
     (store, corpus) is kept for a closer look and its path reported."""
-    work = Path(tempfile.mkdtemp(prefix="rag-bench-scale-"))
-    keep = os.environ.get("RAG_BENCH_KEEP") == "1"
+    reuse = os.environ.get("RAG_BENCH_REUSE")
+    work = Path(reuse) if reuse else Path(tempfile.mkdtemp(prefix="rag-bench-scale-"))
+    if reuse and not (work / "data").is_dir():
+        raise RuntimeError(f"RAG_BENCH_REUSE={reuse}: no kept store there (no data folder)")
+    keep = bool(reuse) or _build_only() or os.environ.get("RAG_BENCH_KEEP") == "1"
     try:
-        with chroma_env(chroma, work) as env:
+        # a store built with the embedded Chroma keeps its vectors in data/chroma: a server
+        # over a reused store serves that folder
+        served = work / "chroma-server"
+        if reuse and not served.is_dir():
+            served = work / "data" / "chroma"
+        with chroma_env(chroma, work, served) as env:
             env["RAG_DATA_DIR"] = str(work / "data")
             if mode == "real":
-                result = _real(chunks, env, work, runs)
+                result = _real(chunks, env, work, runs, built=bool(reuse))
             else:
-                result = _simulated(chunks, env, work, runs)
+                result = _simulated(chunks, env, work, runs, built=bool(reuse))
             result["disk_mb"] = _disk_mb(work)
         kept = {"kept": str(work)} if keep else {}
         return {"mode": mode, "chroma": chroma, "target_chunks": chunks, **result, **kept}
@@ -92,7 +110,30 @@ def bench_scale(chunks: int, mode: str, chroma: str, runs: int = RUNS) -> dict[s
 # --- the two modes -----------------------------------------------------------------
 
 
-def _real(chunks: int, env: dict[str, str], work: Path, runs: int) -> dict[str, Any]:
+def _real(
+    chunks: int, env: dict[str, str], work: Path, runs: int, built: bool = False
+) -> dict[str, Any]:
+    out = _recorded(work) if built else _build_real(chunks, env, work)
+    out["chunks"] = _stored_chunks(env)
+    if _build_only():
+        return out
+    out.update(_add_one_cli(env, work, runs, "alone"))
+    out.update(_cold_asks(env, runs))
+    out.update(_served(env, work, runs, uploads=True))
+    return out
+
+
+def _build_only() -> bool:
+    return os.environ.get("RAG_BENCH_BUILD_ONLY") == "1"
+
+
+def _recorded(work: Path) -> dict[str, Any]:
+    """The ingest figures recorded when a kept store was built ({} when none were)."""
+    path = work / "ingest.json"
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def _build_real(chunks: int, env: dict[str, str], work: Path) -> dict[str, Any]:
     from evals.bench import synthetic_corpus
 
     corpus = work / "corpus"
@@ -114,25 +155,30 @@ def _real(chunks: int, env: dict[str, str], work: Path, runs: int) -> dict[str, 
         "ratio_to_ceiling": round(stored / ingest_s / ceiling, 3),
         "ingest_peak_rss_mb": _children_peak_rss_mb(),
     }
-    out.update(_add_one_cli(env, work, runs, "alone"))
-    out.update(_cold_asks(env, runs))
-    out.update(_served(env, work, runs, uploads=True))
+    (work / "ingest.json").write_text(json.dumps(out), "utf-8")
     return out
 
 
-def _simulated(chunks: int, env: dict[str, str], work: Path, runs: int) -> dict[str, Any]:
+def _simulated(
+    chunks: int, env: dict[str, str], work: Path, runs: int, built: bool = False
+) -> dict[str, Any]:
+    out: dict[str, Any] = _recorded(work) if built else _build_simulated(chunks, env, work)
+    out.update(simulated=True, chunks=_stored_chunks(env))
+    if _build_only():
+        return out
+    out.update(_cold_asks(env, runs))
+    out.update(_served(env, work, runs, uploads=False))
+    return out
+
+
+def _build_simulated(chunks: int, env: dict[str, str], work: Path) -> dict[str, Any]:
     proc = _rag(env, "ingest", "--quiet", str(ROOT / "seeds"))
     if proc.returncode != 0:
         raise RuntimeError(f"rag ingest failed: {proc.stderr[-2000:]}")
     t = time.perf_counter()
     _write_simulated(chunks, env)
-    out: dict[str, Any] = {
-        "simulated": True,
-        "write_s": round(time.perf_counter() - t, 1),
-        "chunks": _stored_chunks(env),
-    }
-    out.update(_cold_asks(env, runs))
-    out.update(_served(env, work, runs, uploads=False))
+    out = {"write_s": round(time.perf_counter() - t, 1)}
+    (work / "ingest.json").write_text(json.dumps(out), "utf-8")
     return out
 
 
@@ -256,14 +302,19 @@ def _served(env: dict[str, str], work: Path, runs: int, uploads: bool) -> dict[s
         )
         if uploads:
             out.update(_add_one_cli(env, work, runs, "handoff"))
+            # an upload alone (the add-one figure), then uploads while asks keep coming:
+            # the upload gives way to every ask in flight, so it takes longer there
+            alone = [_upload_while_asking(url, f"{i}-alone", asking=False)[0] for i in range(runs)]
             times, slowest = [], []
             for i in range(runs):
-                seconds, asks = _upload_while_asking(url, i)
+                seconds, asks = _upload_while_asking(url, str(i))
                 times.append(seconds)
                 slowest.append(max(asks) if asks else 0.0)
             out.update(
-                add_one_upload_s=round(statistics.median(times), 2),
-                add_one_upload_runs_s=_r(times),
+                add_one_upload_s=round(statistics.median(alone), 2),
+                add_one_upload_runs_s=_r(alone),
+                add_one_upload_while_asked_s=round(statistics.median(times), 2),
+                add_one_upload_while_asked_runs_s=_r(times),
                 ask_during_upload_max_ms=round(statistics.median(slowest), 1),
                 ask_during_upload_runs_max_ms=_r(slowest, 1),
             )
@@ -277,8 +328,11 @@ def _served(env: dict[str, str], work: Path, runs: int, uploads: bool) -> dict[s
     return out
 
 
-def _upload_while_asking(url: str, i: int) -> tuple[float, list[float]]:
-    body = article(4000, seed=200 + i).encode()
+def _upload_while_asking(url: str, tag: str, asking: bool = True) -> tuple[float, list[float]]:
+    """One new article uploaded (its seconds, end to end) and, with ``asking``, the latency
+    of each ask sent one after another until the upload returned."""
+    seed = 200 + int(hashlib.sha256(tag.encode()).hexdigest()[:6], 16)
+    body = article(4000, seed=seed).encode()
     done = threading.Event()
     took: list[float] = []
 
@@ -286,7 +340,7 @@ def _upload_while_asking(url: str, i: int) -> tuple[float, list[float]]:
         t = time.perf_counter()
         r = httpx.post(
             f"{url}/api/documents",
-            files=[("files", (f"depeche_{i}.txt", body, "text/plain"))],
+            files=[("files", (f"depeche_{tag}.txt", body, "text/plain"))],
             timeout=600,
         )
         took.append(time.perf_counter() - t)
@@ -300,7 +354,7 @@ def _upload_while_asking(url: str, i: int) -> tuple[float, list[float]]:
     with httpx.Client(timeout=120) as client:
         thread.start()
         k = 0
-        while not done.is_set():
+        while asking and not done.is_set():
             t = time.perf_counter()
             client.post(f"{url}/api/ask", json={"question": qs[k % len(qs)]})
             latencies.append((time.perf_counter() - t) * 1000)
@@ -362,8 +416,9 @@ def _stored_chunks(env: dict[str, str]) -> int:
 
 
 @contextlib.contextmanager
-def chroma_env(chroma: str, work: Path) -> Iterator[dict[str, str]]:
-    """The environment for `rag`: the embedded store, or a `chroma run` server started here."""
+def chroma_env(chroma: str, work: Path, served: Path | None = None) -> Iterator[dict[str, str]]:
+    """The environment for `rag`: the embedded store, or a `chroma run` server started here
+    over ``served`` (a folder of its own under ``work`` by default)."""
     env = {k: v for k, v in os.environ.items() if k != "RAG_API_KEY"}
     env["RAG_CHROMA_HOST"] = ""
     if chroma == "embedded":
@@ -375,7 +430,7 @@ def chroma_env(chroma: str, work: Path) -> Iterator[dict[str, str]]:
     port = _free_port()
     log = open(work / "chroma.log", "wb")  # noqa: SIM115 - open for the server's life
     proc = subprocess.Popen(
-        [exe, "run", "--path", str(work / "chroma-server"), "--host", "127.0.0.1",
+        [exe, "run", "--path", str(served or work / "chroma-server"), "--host", "127.0.0.1",
          "--port", str(port)],
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
