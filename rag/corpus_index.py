@@ -117,10 +117,18 @@ class CorpusIndex:
     def document_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
 
-    def unannotated(self) -> set[str]:
-        """Articles indexed without sentence annotations (by a version before the language
-        layer, or without one): an ingest reads them again."""
-        return {r[0] for r in self.db.execute("SELECT doc_id FROM docs WHERE annotated = 0")}
+    def unannotated(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of these articles indexed without sentence annotations (by a version before
+        the language layer, or without one): an ingest reads them again."""
+        ids, out = list(doc_ids), set()
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            rows = self.db.execute(
+                f"SELECT doc_id FROM docs WHERE annotated = 0 AND doc_id IN ({','.join('?' * len(part))})",  # noqa: S608, E501
+                part,
+            )
+            out.update(r[0] for r in rows)
+        return out
 
     def chunk_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT doc_id, chunks FROM docs").fetchall())

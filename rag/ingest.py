@@ -92,8 +92,17 @@ class Ingestor:
         summary = IngestSummary()
         if not self.in_step():  # a run died, or another process wrote: repair first
             self.repair()
-        existing = {d.document.doc_id: d for d in self.store.document_records()}
-        unread = self.index.unannotated() if existing and self.annotator is not None else set()
+        listed = list(self._expand(paths))
+        # the records these files and folders can meet, not the whole store's: an ingest of
+        # one article reads a few records whatever the size of the archive
+        existing = {
+            d.document.doc_id: d
+            for d in self.store.document_records(
+                [i for _, files in listed for f in files for i in self._doc_ids(f)],
+                [str(root.resolve()) for root, _ in listed if root.is_dir()],
+            )
+        }
+        unread = self.index.unannotated(existing) if self.annotator is not None else set()
         pending: list[tuple[Document, str, list[Chunk]]] = []
         pending_chunks = 0
         generation = ""
@@ -110,7 +119,7 @@ class Ingestor:
         embedding = _LazyBar(desc="embedding", unit="chunk", total=0, disable=not progress)
         seen_sources: dict[str, set[str]] = {}
         used_ids: set[str] = set()
-        for root, files in self._expand(paths):
+        for root, files in listed:
             folder = str(root.resolve()) if root.is_dir() else ""
             seen = seen_sources.setdefault(folder, set()) if folder else set()
             for f in files:
@@ -323,18 +332,24 @@ class Ingestor:
                 yield p, [p]
 
     @staticmethod
-    def _doc_id(f: Path, source: str, existing: dict[str, StoredDocument], used: set[str]) -> str:
+    def _doc_ids(f: Path) -> tuple[str, str]:
+        """The ids a file can get: its stem, or the stem and a hash of its path on a clash."""
+        source = str(f.resolve())
+        return f.stem, f"{f.stem}-{hashlib.sha256(source.encode()).hexdigest()[:6]}"
+
+    @classmethod
+    def _doc_id(
+        cls, f: Path, source: str, existing: dict[str, StoredDocument], used: set[str]
+    ) -> str:
         """The file stem, unless another file already owns it."""
-        doc_id = f.stem
-        old = existing.get(doc_id)
-        clash = doc_id in used or (
+        stem, hashed = cls._doc_ids(f)
+        old = existing.get(stem)
+        clash = stem in used or (
             old is not None
             and old.document.source not in ("", source)
             and Path(old.document.source).exists()
         )
-        if clash:
-            doc_id = f"{f.stem}-{hashlib.sha256(source.encode()).hexdigest()[:6]}"
-        return doc_id
+        return hashed if clash else stem
 
     @staticmethod
     def _notify(cb: Callable[[str, str], None] | None, path: str, what: str) -> None:

@@ -58,8 +58,11 @@ class ChunkWriter(Protocol):
 class DocumentRecords(Protocol):
     def get_document(self, doc_id: str) -> StoredDocument | None: ...
 
-    def document_records(self) -> list[StoredDocument]:
-        """Every record without its text."""
+    def document_records(
+        self, doc_ids: Sequence[str] | None = None, folders: Sequence[str] = ()
+    ) -> list[StoredDocument]:
+        """Records without their text: all of them, or those with these ids and those
+        ingested from these folders."""
         ...
 
     def document_hashes(self) -> list[tuple[str, str]]:

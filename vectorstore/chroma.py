@@ -189,10 +189,26 @@ class ChromaStore:
             )
 
     @_guarded
-    def document_records(self) -> list[StoredDocument]:
-        """Every document's record without its text: cheap enough for each ingest."""
-        res = self.docs.get(include=["metadatas"])
-        docs = [_stored(i, None, m) for i, m in zip(res["ids"], res["metadatas"], strict=True)]
+    def document_records(
+        self, doc_ids: Sequence[str] | None = None, folders: Sequence[str] = ()
+    ) -> list[StoredDocument]:
+        """Records without their text: every document's, or, given ``doc_ids`` or
+        ``folders``, only those with these ids and those ingested from these folders (what
+        an ingest of a few files reads, whatever the size of the store)."""
+        if doc_ids is None and not folders:
+            res = self.docs.get(include=["metadatas"])
+            pairs = list(zip(res["ids"], res["metadatas"], strict=True))
+        else:
+            found: dict[str, Any] = {}
+            ids = list(dict.fromkeys(doc_ids or ()))
+            for i in range(0, len(ids), _PAGE):
+                res = self.docs.get(ids=ids[i : i + _PAGE], include=["metadatas"])
+                found.update(zip(res["ids"], res["metadatas"], strict=True))
+            for folder in dict.fromkeys(f for f in folders if f):
+                res = self.docs.get(where={"folder": folder}, include=["metadatas"])
+                found.update(zip(res["ids"], res["metadatas"], strict=True))
+            pairs = list(found.items())
+        docs = [_stored(i, None, m) for i, m in pairs]
         return sorted(docs, key=lambda s: s.document.doc_id)
 
     @_guarded
