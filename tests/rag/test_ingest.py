@@ -231,6 +231,35 @@ def test_a_store_from_before_generation_tokens_gets_its_corpus_index_rebuilt(
     assert_store_matches(upgraded, folder, embedder)
 
 
+def test_adding_one_file_reads_only_the_records_it_can_meet(
+    ingestor: Ingestor, tmp_path: Path, monkeypatch
+):
+    """An upload or `rag ingest FILE` costs that article, not the archive: the ingest asks
+    the store for the records of the ids the file can take, never for every record."""
+    ingestor.sync([copy_seeds(tmp_path / "articles", only=["001", "003"])], progress=False)
+    calls: list[tuple[Any, Any, list[str]]] = []
+    real = ingestor.store.document_records
+
+    def spy(doc_ids=None, folders=()):
+        out = real(doc_ids, folders)
+        calls.append((doc_ids, list(folders), [d.document.doc_id for d in out]))
+        return out
+
+    monkeypatch.setattr(ingestor.store, "document_records", spy)
+    new = copy_seeds(tmp_path / "upload", only=["004"])
+    (path,) = new.glob("*.txt")
+    summary = ingestor.sync([path], progress=False)
+    assert summary.added == [path.stem]
+    ((ids, folders, found),) = calls
+    assert ids is not None and set(ids) == set(Ingestor._doc_ids(path)) and folders == []
+    assert found == []
+    # a folder: its files' ids and the records ingested from it (to remove those gone)
+    calls.clear()
+    summary = ingestor.sync([new], progress=False)
+    ((ids, folders, found),) = calls
+    assert folders == [str(new.resolve())] and path.stem in ids and found == [path.stem]
+
+
 def test_orphan_chunks_of_an_interrupted_run_are_removed(
     ingestor: Ingestor, embedder, tmp_path: Path
 ):
