@@ -64,7 +64,6 @@ CONFIDENCE_FEATURES = (
     "unknown_names",  # share of the question's names no article of the corpus ever uses
     "share",  # the best candidate's share of the ranker's softmax
     "margin",  # its lead over the second
-    "no_option_top3",  # share of the best three candidates holding nothing of the asked kind
 )
 MENTION_FEATURES = (
     "near",  # closeness to the nearest asked word
@@ -90,7 +89,6 @@ _KIND_WORDS = {
     "PERCENT": frozenset(analyze("pourcentage percentage percent pourcent taux rate part share")),
     "MONEY": frozenset(analyze("montant amount somme sum money argent prix price coût cost")),
 }
-TOP_CANDIDATES = 3  # the candidates the confidence model looks past the best one to
 PRECISION_RANK = {"year": 1, "month": 2, "day": 3, "time": 4}
 NEAR_CHARS = 60.0
 LOCAL_CHARS = 80
@@ -234,8 +232,6 @@ def confidence_features(
     f["best_cov"] = max(r.get("cov", 0.0) for r in rows)
     f["best_dense"] = max(r.get("dense", 0.0) for r in rows)
     f["best_names"] = max(r.get("names_doc", 0.0) for r in rows)
-    top = rows[:TOP_CANDIDATES]
-    f["no_option_top3"] = sum(r.get("no_option", 0.0) for r in top) / len(top)
     return f
 
 
