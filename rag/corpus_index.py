@@ -18,6 +18,7 @@ factor (bm25s's default), which the fusion weights were fitted on.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import sqlite3
@@ -53,10 +54,13 @@ CREATE TABLE IF NOT EXISTS sentences(
     doc_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER, ann TEXT,
     PRIMARY KEY(doc_id, start)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS names(doc_id TEXT NOT NULL, name TEXT, kind TEXT, n INTEGER);
-CREATE INDEX IF NOT EXISTS names_name ON names(name);
+DROP INDEX IF EXISTS names_name;
 CREATE INDEX IF NOT EXISTS names_doc ON names(doc_id);
 CREATE TABLE IF NOT EXISTS name_words(doc_id TEXT NOT NULL, word TEXT, name TEXT);
-CREATE INDEX IF NOT EXISTS name_words_word ON name_words(word);
+DROP INDEX IF EXISTS name_words_word;
+-- covering indexes: a name's kinds, a word's names, read without visiting the rows
+CREATE INDEX IF NOT EXISTS name_words_word_name ON name_words(word, name);
+CREATE INDEX IF NOT EXISTS names_name_kind ON names(name, kind, n);
 CREATE INDEX IF NOT EXISTS name_words_doc ON name_words(doc_id);
 """
 
@@ -350,6 +354,14 @@ class LexicalIndex:
 
     def doc_sentences(self, doc_id: str) -> list[Span]:
         return [(s, e) for s, e, _ in self._sentences(doc_id)]
+
+    def doc_lemmas(self, doc_id: str) -> list[list[str]]:
+        """Each sentence's lemmas, in order (read without parsing the rest of its annotation)."""
+        rows = self.corpus.db.execute(
+            "SELECT json_extract(ann, '$.lemmas') FROM sentences WHERE doc_id = ? ORDER BY start",
+            (doc_id,),
+        )
+        return [json.loads(lemmas) if lemmas else [] for (lemmas,) in rows]
 
     def sentence_annotations(self, doc_id: str) -> list[SentenceAnnotation]:
         return [SentenceAnnotation.model_validate_json(a) for _, _, a in self._sentences(doc_id)]

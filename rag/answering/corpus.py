@@ -20,6 +20,7 @@ FUZZY_MIN = 80.0  # rapidfuzz ratio for a question word to match a name spelled 
 FUZZY_MIN_LEN = 4
 DOC_TOKEN_CACHE = 256
 SENTENCE_TOKEN_CACHE = 50_000
+SEPARATOR = " ; "  # between sentences read in one pass
 
 
 class CorpusView:
@@ -57,11 +58,18 @@ class CorpusView:
         return toks
 
     def doc_tokens(self, doc_id: str) -> set[str]:
-        """Every token of a document's sentences (kept for the most recent documents asked)."""
+        """Every token of a document's sentences and their lemmas: the union of their
+        ``sentence_tokens``, read in two passes over the document rather than one per
+        sentence (kept for the most recent documents asked)."""
         if doc_id not in self._doc_tokens:
-            toks: set[str] = set()
-            for span in self.doc_sentences(doc_id):
-                toks |= self.sentence_tokens(doc_id, span)
+            from rag.answering.candidates import match_tokens
+
+            text = self.texts.get(doc_id, "")
+            # sentences apart, as one at a time: a number word never joins across them
+            toks = match_tokens(SEPARATOR.join(text[a:b] for a, b in self.doc_sentences(doc_id)))
+            lemmas = SEPARATOR.join(" ".join(x) for x in self.index.doc_lemmas(doc_id) if x)
+            if lemmas:
+                toks |= match_tokens(lemmas)
             if len(self._doc_tokens) >= DOC_TOKEN_CACHE:
                 self._doc_tokens.pop(next(iter(self._doc_tokens)))
             self._doc_tokens[doc_id] = toks
