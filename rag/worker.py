@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 IDLE_S = 600.0  # a worker with nothing to do for this long leaves
+PARENT_CHECK_S = 1.0  # how often the worker checks that its server is still there
 T = TypeVar("T")
 
 # --- in the child ---------------------------------------------------------------
@@ -45,8 +47,18 @@ _models: dict[str, Any] = {}
 def _start(settings: Settings) -> None:
     from rag.container import build_annotator, build_embedder
 
+    parent = os.getppid()
+    threading.Thread(target=_leave_with, args=(parent,), daemon=True).start()
     _models["embedder"] = build_embedder(settings)
     _models["annotator"] = build_annotator(settings)
+
+
+def _leave_with(parent: int) -> None:
+    """Exit when the server is gone (killed, crashed): an orphan would hold the models'
+    memory for good, as nothing is left to retire it."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
 
 
 def _warm() -> None:

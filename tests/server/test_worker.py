@@ -3,12 +3,17 @@ torch nor spaCy, and its asks keep answering."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
 
-from evals.bench_server import running_server
+from evals.bench_server import _free_port, _wait_ready, running_server
 
 ARTICLE = """Une digue de 3,2 kilomètres achevée à Port-Lauzac
 
@@ -51,3 +56,42 @@ def test_uploads_are_read_and_embedded_in_a_child_process(seeded_settings, tmp_p
         assert "libtorch_cpu" not in mapped(pid) and "spacy" not in mapped(pid)
         health = httpx.get(f"{url}/healthz", timeout=10).json()
         assert health["ingest_worker"] == "ready" and health["documents"] == 6
+
+
+def test_the_worker_leaves_when_its_server_is_killed(seeded_settings, tmp_path):
+    """A server killed outright (no chance to stop its child) must not leave the ingest's
+    models behind in an orphan process."""
+    data = tmp_path / "data"
+    shutil.copytree(seeded_settings.data_dir, data)
+    env = {**os.environ, "RAG_DATA_DIR": str(data)}
+    env.pop("RAG_API_KEY", None)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_ready(url, proc, 180)
+        deadline = time.monotonic() + 180
+        while httpx.get(f"{url}/healthz", timeout=10).json()["ingest_worker"] != "ready":
+            assert time.monotonic() < deadline, "the ingest worker never became ready"
+            time.sleep(0.5)
+        (worker,) = [c for c in children(proc.pid) if "libtorch_cpu" in mapped(c)]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = Path(f"/proc/{worker}").exists() and "Z" not in _state(worker)
+    assert not alive, f"ingest worker {worker} outlived its killed server"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return "Z"
