@@ -45,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -262,10 +263,11 @@ def _add_one_cli(env: dict[str, str], work: Path, runs: int, how: str) -> dict[s
     store is running and does the work)."""
     times = []
     for i in range(runs):
-        folder = work / f"new-{how}-{i}"
+        tag = f"{how}-{i}-{uuid.uuid4().hex[:8]}"  # new on every run over a kept store
+        folder = work / f"new-{tag}"
         folder.mkdir()
-        name = f"nouvel_article_{how}_{i}.txt"
-        (folder / name).write_text(article(4000, seed=100 + i + 10 * len(how)), "utf-8")
+        seed = int(hashlib.sha256(tag.encode()).hexdigest()[:8], 16)
+        (folder / f"nouvel_article_{tag}.txt").write_text(article(4000, seed=seed), "utf-8")
         t = time.perf_counter()
         proc = _rag(env, "ingest", "--quiet", str(folder))
         times.append(time.perf_counter() - t)
@@ -331,7 +333,8 @@ def _served(env: dict[str, str], work: Path, runs: int, uploads: bool) -> dict[s
 def _upload_while_asking(url: str, tag: str, asking: bool = True) -> tuple[float, list[float]]:
     """One new article uploaded (its seconds, end to end) and, with ``asking``, the latency
     of each ask sent one after another until the upload returned."""
-    seed = 200 + int(hashlib.sha256(tag.encode()).hexdigest()[:6], 16)
+    tag = f"{tag}-{uuid.uuid4().hex[:8]}"  # new on every run over a kept store
+    seed = int(hashlib.sha256(tag.encode()).hexdigest()[:8], 16)
     body = article(4000, seed=seed).encode()
     done = threading.Event()
     took: list[float] = []
