@@ -282,9 +282,15 @@ class Assistant:
         d = stored.document
         return d.model_copy(update={"source": Path(d.source).name})
 
-    def source_paths(self) -> dict[str, str]:
-        """Server path -> doc_id of every article (for the server's own bookkeeping)."""
-        return {d.document.source: d.document.doc_id for d in self.store.document_records()}
+    def source_paths(self, paths: Sequence[Path] | None = None) -> dict[str, str]:
+        """Server path -> doc_id of every article, or of the articles these files can be (the
+        ids a file can take: an upload reads a few records, whatever the store's size)."""
+        if paths is None:
+            records = self.store.document_records()
+        else:
+            ids = [i for p in paths for i in self.ingestor.doc_ids(p)]
+            records = self.store.document_records(ids)
+        return {d.document.source: d.document.doc_id for d in records}
 
 
 def empty_store_message(store: VectorStore) -> str:

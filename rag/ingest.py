@@ -98,7 +98,7 @@ class Ingestor:
         existing = {
             d.document.doc_id: d
             for d in self.store.document_records(
-                [i for _, files in listed for f in files for i in self._doc_ids(f)],
+                [i for _, files in listed for f in files for i in self.doc_ids(f)],
                 [str(root.resolve()) for root, _ in listed if root.is_dir()],
             )
         }
@@ -332,7 +332,7 @@ class Ingestor:
                 yield p, [p]
 
     @staticmethod
-    def _doc_ids(f: Path) -> tuple[str, str]:
+    def doc_ids(f: Path) -> tuple[str, str]:
         """The ids a file can get: its stem, or the stem and a hash of its path on a clash."""
         source = str(f.resolve())
         return f.stem, f"{f.stem}-{hashlib.sha256(source.encode()).hexdigest()[:6]}"
@@ -342,7 +342,7 @@ class Ingestor:
         cls, f: Path, source: str, existing: dict[str, StoredDocument], used: set[str]
     ) -> str:
         """The file stem, unless another file already owns it."""
-        stem, hashed = cls._doc_ids(f)
+        stem, hashed = cls.doc_ids(f)
         old = existing.get(stem)
         clash = stem in used or (
             old is not None

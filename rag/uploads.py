@@ -199,7 +199,7 @@ class Inbox:
                 on_file(shown.get(key, path), status)
 
         summary = self.assistant.ingest(paths, on_file=note)
-        doc_ids = self.assistant.source_paths()
+        doc_ids = self.assistant.source_paths(paths)
         results = []
         for path, original, why in zip(paths, originals, notes, strict=True):
             key = str(path.resolve())

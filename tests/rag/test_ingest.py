@@ -251,7 +251,7 @@ def test_adding_one_file_reads_only_the_records_it_can_meet(
     summary = ingestor.sync([path], progress=False)
     assert summary.added == [path.stem]
     ((ids, folders, found),) = calls
-    assert ids is not None and set(ids) == set(Ingestor._doc_ids(path)) and folders == []
+    assert ids is not None and set(ids) == set(Ingestor.doc_ids(path)) and folders == []
     assert found == []
     # a folder: its files' ids and the records ingested from it (to remove those gone)
     calls.clear()
