@@ -27,7 +27,7 @@ when the machine is quiet); ``RAG_BENCH_REUSE=<that path>`` measures again over 
 store without ingesting it again
 (the ingest figures are those recorded when it was built). A store built with the embedded
 Chroma can be measured with ``--chroma server``: the `chroma run` server then serves its
-Chroma folder, so both backends are measured over the very same 100k chunks.
+Chroma folder, so both backends are measured over the very same chunks.
 """
 
 from __future__ import annotations
@@ -263,11 +263,10 @@ def _add_one_cli(env: dict[str, str], work: Path, runs: int, how: str) -> dict[s
     store is running and does the work)."""
     times = []
     for i in range(runs):
-        tag = f"{how}-{i}-{uuid.uuid4().hex[:8]}"  # new on every run over a kept store
+        tag, text = _new_article(f"{how}-{i}")
         folder = work / f"new-{tag}"
         folder.mkdir()
-        seed = int(hashlib.sha256(tag.encode()).hexdigest()[:8], 16)
-        (folder / f"nouvel_article_{tag}.txt").write_text(article(4000, seed=seed), "utf-8")
+        (folder / f"nouvel_article_{tag}.txt").write_text(text, "utf-8")
         t = time.perf_counter()
         proc = _rag(env, "ingest", "--quiet", str(folder))
         times.append(time.perf_counter() - t)
@@ -275,6 +274,13 @@ def _add_one_cli(env: dict[str, str], work: Path, runs: int, how: str) -> dict[s
             raise RuntimeError(f"adding one article failed: {proc.stdout} {proc.stderr[-1000:]}")
     key = "add_one_cli_s" if how == "handoff" else "add_one_cli_alone_s"
     return {key: round(statistics.median(times), 2), f"{key[:-2]}_runs_s": _r(times)}
+
+
+def _new_article(tag: str) -> tuple[str, str]:
+    """A name tag and an article-sized text, both new on every call (so a kept store can be
+    measured again: the same name or bytes would be found unchanged)."""
+    tag = f"{tag}-{uuid.uuid4().hex[:8]}"
+    return tag, article(4000, seed=int(hashlib.sha256(tag.encode()).hexdigest()[:8], 16))
 
 
 def _cold_asks(env: dict[str, str], runs: int) -> dict[str, Any]:
@@ -333,9 +339,8 @@ def _served(env: dict[str, str], work: Path, runs: int, uploads: bool) -> dict[s
 def _upload_while_asking(url: str, tag: str, asking: bool = True) -> tuple[float, list[float]]:
     """One new article uploaded (its seconds, end to end) and, with ``asking``, the latency
     of each ask sent one after another until the upload returned."""
-    tag = f"{tag}-{uuid.uuid4().hex[:8]}"  # new on every run over a kept store
-    seed = int(hashlib.sha256(tag.encode()).hexdigest()[:8], 16)
-    body = article(4000, seed=seed).encode()
+    tag, text = _new_article(tag)
+    body = text.encode()
     done = threading.Event()
     took: list[float] = []
 
