@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rag.lexical import EXPANSION_WEIGHT, QueryTokens, analyze, name_key
 from rag.schemas import Chunk, Document, SentenceAnnotation, Span
@@ -42,6 +42,7 @@ K1 = 1.2
 NAME_KINDS = frozenset({"PER", "ORG", "LOC", "MISC"})
 WRITER_HEAP = 64 * 1024 * 1024
 TEXT_CACHE = 256  # article texts kept in memory, most recently read
+IN_BATCH = 500  # ids per SQL "IN (...)" statement
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS docs(
@@ -124,15 +125,8 @@ class CorpusIndex:
     def unannotated(self, doc_ids: Iterable[str]) -> set[str]:
         """Those of these articles indexed without sentence annotations (by a version before
         the language layer, or without one): an ingest reads them again."""
-        ids, out = list(doc_ids), set()
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            rows = self.db.execute(
-                f"SELECT doc_id FROM docs WHERE annotated = 0 AND doc_id IN ({','.join('?' * len(part))})",  # noqa: S608, E501
-                part,
-            )
-            out.update(r[0] for r in rows)
-        return out
+        query = "SELECT doc_id FROM docs WHERE annotated = 0 AND doc_id IN ({marks})"
+        return {doc_id for (doc_id,) in _select_in(self.db, query, list(doc_ids))}
 
     def chunk_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT doc_id, chunks FROM docs").fetchall())
@@ -327,17 +321,11 @@ class LexicalIndex:
 
     def chunks(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
         """The chunks with these ids (an id removed since is left out)."""
-        out: dict[str, Chunk] = {}
-        db = self.corpus.db
-        for i in range(0, len(chunk_ids), 500):
-            part = list(chunk_ids[i : i + 500])
-            marks = ",".join("?" * len(part))
-            rows = db.execute(
-                f"SELECT chunk_id, body FROM chunks WHERE chunk_id IN ({marks})",  # noqa: S608
-                part,
-            )
-            out.update((cid, Chunk.model_validate_json(body)) for cid, body in rows)
-        return out
+        query = "SELECT chunk_id, body FROM chunks WHERE chunk_id IN ({marks})"
+        return {
+            cid: Chunk.model_validate_json(body)
+            for cid, body in _select_in(self.corpus.db, query, chunk_ids)
+        }
 
     def all_chunks(self) -> Iterator[Chunk]:
         """Every chunk with its sentence annotations, in article order (evals and tests)."""
@@ -401,6 +389,14 @@ class LexicalIndex:
             rows = self.corpus.db.execute("SELECT DISTINCT word FROM name_words ORDER BY word")
             self._name_vocabulary = [r[0] for r in rows]
         return self._name_vocabulary
+
+
+def _select_in(db: sqlite3.Connection, query: str, ids: Sequence[str]) -> Iterator[Any]:
+    """The rows of ``query`` whose ``IN ({marks})`` holds ``ids``, asked 500 ids at a time
+    (SQLite caps the parameters of one statement)."""
+    for i in range(0, len(ids), IN_BATCH):
+        part = list(ids[i : i + IN_BATCH])
+        yield from db.execute(query.format(marks=",".join("?" * len(part))), part)
 
 
 @lru_cache(maxsize=4096)
