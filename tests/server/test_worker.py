@@ -6,14 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-from evals.bench_server import _free_port, _wait_ready, running_server
+from evals.bench_server import running_server
 
 ARTICLE = """Une digue de 3,2 kilomètres achevée à Port-Lauzac
 
@@ -63,31 +61,14 @@ def test_the_worker_leaves_when_its_server_is_killed(seeded_settings, tmp_path):
     models behind in an orphan process."""
     data = tmp_path / "data"
     shutil.copytree(seeded_settings.data_dir, data)
-    env = {**os.environ, "RAG_DATA_DIR": str(data)}
-    env.pop("RAG_API_KEY", None)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_ready(url, proc, 180)
-        deadline = time.monotonic() + 180
-        while httpx.get(f"{url}/healthz", timeout=10).json()["ingest_worker"] != "ready":
-            assert time.monotonic() < deadline, "the ingest worker never became ready"
-            time.sleep(0.5)
-        (worker,) = [c for c in children(proc.pid) if "libtorch_cpu" in mapped(c)]
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(30)
-    deadline = time.monotonic() + 20
-    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    alive = Path(f"/proc/{worker}").exists() and "Z" not in _state(worker)
-    assert not alive, f"ingest worker {worker} outlived its killed server"
+    with running_server(data) as (_url, pid, _ready):  # ready: the worker has its models
+        (worker,) = [c for c in children(pid) if "libtorch_cpu" in mapped(c)]
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        alive = Path(f"/proc/{worker}").exists() and "Z" not in _state(worker)
+        assert not alive, f"ingest worker {worker} outlived its killed server"
 
 
 def _state(pid: int) -> str:
