@@ -63,6 +63,7 @@ from evals.bench_server import (
     stop,
 )
 from evals.bench_upload import article
+from rag.errors import RagError
 
 RUNS = 3
 SAMPLE_CHUNKS = 600  # chunks on which the models' ceiling is measured
@@ -86,7 +87,7 @@ def bench_scale(chunks: int, mode: str, chroma: str, runs: int = RUNS) -> dict[s
     reuse = os.environ.get("RAG_BENCH_REUSE")
     work = Path(reuse) if reuse else Path(tempfile.mkdtemp(prefix="rag-bench-scale-"))
     if reuse and not (work / "data").is_dir():
-        raise RuntimeError(f"RAG_BENCH_REUSE={reuse}: no kept store there (no data folder)")
+        raise RagError(f"RAG_BENCH_REUSE={reuse}: no kept store there (no data folder)")
     keep = bool(reuse) or _build_only() or os.environ.get("RAG_BENCH_KEEP") == "1"
     try:
         # a store built with the embedded Chroma keeps its vectors in data/chroma: a server

@@ -31,3 +31,11 @@ def test_a_built_store_is_measured_later_over_the_same_chunks(monkeypatch):
             assert again[figure] > 0, figure
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_reuse_folder_without_a_store_is_one_clear_error(monkeypatch, tmp_path):
+    from rag.errors import RagError
+
+    monkeypatch.setenv("RAG_BENCH_REUSE", str(tmp_path / "nothing-here"))
+    with pytest.raises(RagError, match="no kept store there"):
+        bench_scale.bench_scale(300, "simulated", "embedded", runs=1)
