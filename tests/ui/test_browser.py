@@ -204,8 +204,14 @@ def upload_in_page(page, path: Path) -> object:
     """Upload ``path`` from the Articles tab; the result table's rows once they show."""
     page.get_by_role("tab", name="Articles").click()
     page.locator("#articles table").wait_for()
-    page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.locator("#upload").get_by_text(path.name).first.wait_for()
+    posted = page.expect_response(lambda r: r.url.split("?")[0].endswith("/gradio_api/upload"))
+    with posted as sent:
+        page.locator("#upload input[type=file]").set_input_files(str(path))
+    assert sent.value.ok, f"the upload route answered {sent.value.status}: {sent.value.text()}"
+    # The settled file list, not the name shown while uploading: the list renders the stem
+    # and the extension apart ("contrast-light .txt"), the progress view the whole name, so
+    # waiting for the text could catch the passing progress view or miss the file.
+    page.locator(f'#upload td.filename[aria-label="{path.name}"]').wait_for()
     page.locator("#upload-btn").click()
     result = page.locator("#upload-result tbody tr")
     result.first.wait_for()
@@ -291,11 +297,7 @@ def test_an_uploaded_article_is_listed_answerable_and_shown_as_text(
     page.get_by_role("tab", name="Articles").click()
     page.locator("#articles table").wait_for()
     assert page.locator("#articles tbody tr").count() == 5
-    page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.locator("#upload").get_by_text("helios.txt").first.wait_for()
-    page.locator("#upload-btn").click()
-    result = page.locator("#upload-result tbody tr")
-    result.first.wait_for()
+    result = upload_in_page(page, path)
     assert "helios.txt" in result.first.inner_text() and "added" in result.first.inner_text()
     page.locator("#articles tbody tr").nth(5).wait_for()
     assert "<b>Helios</b>" in page.locator("#articles").inner_text()  # raw HTML shown as text
