@@ -70,7 +70,7 @@ MENTION_FEATURES = (
     "role",  # fills the asked role of a verb the question uses
     "focus",  # the asked noun is its head, its unit, or right before it
     "negated",
-    "preferred",  # the first kind the question wants (a person for who)
+    "preferred",  # the kind the question type wants first (a person for who)
     "first",  # the first such mention of the sentence
     "in_subject",  # in the sentence's first subject
     "attached",  # depends on a word the question uses ("signé le 2 mai" for "quand signé")
@@ -257,8 +257,7 @@ def mention_features(
     f["role"] = float(any(_in_role(q, m, v) for v in verbs))
     f["focus"] = _focus(q, c, m)
     f["negated"] = float(m.negated != q.negated)
-    kinds = sorted(q.expects, key=lambda k: _PREFERENCE.get(k, 9))
-    f["preferred"] = float(bool(kinds) and m.kind == kinds[0])
+    f["preferred"] = float(m.kind == PREFERRED.get(q.qtype))
     first = next((x for x in c.options if x.kind == m.kind), None)
     f["first"] = float(first is m)
     f["in_subject"] = float(m.role == "subj")
@@ -268,7 +267,10 @@ def mention_features(
     return f
 
 
-_PREFERENCE = {"PER": 0, "LOC": 0, "DATE": 0, "NUM": 0, "MONEY": 1, "PERCENT": 1, "ORG": 2}
+# The kind a question type wants first (a person for "who"); "which" and "name" questions
+# want no kind before another: their asked noun decides. (A kind drawn from a set here once
+# made answers depend on Python's hash seed.)
+PREFERRED = {"who": "PER", "where": "LOC", "when": "DATE", "how_many": "NUM"}
 
 
 def _gap(m: Mention, pos: int) -> float:

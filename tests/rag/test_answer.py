@@ -120,6 +120,35 @@ def _env(settings) -> dict[str, str]:
     return {"RAG_DATA_DIR": str(settings.data_dir)}
 
 
+# "Which" and "what ... name" questions: every kind of name is wanted, none before another.
+WHICH_QUESTIONS = [
+    "Sur quel réseau social Donald Trump a-t-il salué les « énormes progrès » de son équipe ?",
+    "Quel lien de parenté unit Jared Kushner à Donald Trump ?",
+    "Which national leaders were named as attending the Tuesday summit of the coalition "
+    "alongside NATO and EU officials?",
+    "Who is NATO's Secretary General, and which Canadian leader was expected at the Tuesday "
+    "summit in Paris?",
+]
+
+
+@pytest.mark.slow
+def test_answers_do_not_depend_on_the_processs_hash_seed(seeded_settings, tmp_path):
+    """Python salts str hashes per process: an answer that iterates a set of strings to break
+    a tie changes from one run to the next. These questions once did."""
+    batch = tmp_path / "which.txt"
+    batch.write_text("\n".join(WHICH_QUESTIONS) + "\n", encoding="utf-8")
+    runs = []
+    for seed in ("1", "2", "3"):
+        r = run_cli(
+            "ask", "--batch", str(batch), env={**_env(seeded_settings), "PYTHONHASHSEED": seed}
+        )
+        assert r.returncode == 0, r.stderr
+        answers = [Answer.model_validate_json(line) for line in r.stdout.splitlines() if line]
+        assert len(answers) == len(WHICH_QUESTIONS)
+        runs.append([(a.answer, a.short_answer, a.abstained) for a in answers])
+    assert runs[0] == runs[1] == runs[2]
+
+
 @pytest.mark.slow
 def test_cli_ask_json_acceptance(seeded_settings, assistant):
     r = run_cli("ask", "--json", "Who represented Trump in Paris?", env=_env(seeded_settings))
