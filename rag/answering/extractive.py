@@ -23,7 +23,7 @@ from rag.answering.metadata import metadata_citation, metadata_field
 from rag.answering.question import Question, analyze_question, split_question
 from rag.answering.request import AnswerRequest
 from rag.answering.scoring import AnswerModel, load_model, softmax
-from rag.answering.spans import best_mentions, render
+from rag.answering.spans import best_mention_probability, best_mentions, render
 from rag.schemas import Citation
 
 MAX_SENTENCES = 3  # quoted at most; more than one only when they score close to the best
@@ -109,8 +109,12 @@ class ExtractiveAnswerer:
             if other.share >= model.second_ratio * cands[0].share:
                 chosen.append(other)
         citations = [self._cite(req, c, n) for n, c in enumerate(chosen, start=1)]
-        # the short answer is read off the best quoted sentence that holds the asked kind
-        holder = next((c for c in chosen if c.options), cands[0])
+        # the short answer is read off the quoted sentence most likely to hold it: the
+        # sentence's share times its best mention's probability (both fitted models)
+        holder = max(
+            chosen,
+            key=lambda c: c.share * best_mention_probability(q, c, model.mention),
+        )
         short, quote = self._short(req, q, holder)
         return Draft(
             " ".join(quoted(c.quote, c.n) for c in citations),

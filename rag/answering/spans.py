@@ -43,6 +43,14 @@ _RELATIVE = re.compile(
 )
 
 
+def best_mention_probability(q: Question, c: Candidate, model: Logistic) -> float:
+    """How likely the sentence's best mention of the asked kind is the answer (0 if none)."""
+    if not c.options:
+        return 0.0
+    verbs = matched_predicates(q, c)
+    return max(model(mention_features(q, c, m, verbs)) for m in c.options)
+
+
 def best_mentions(q: Question, c: Candidate, model: Logistic) -> list[Mention]:
     """The mentions that answer, best first, with those coordinated with it."""
     if not c.options:

@@ -56,6 +56,20 @@ def test_abstains_in_the_question_language(assistant, question, message):
     assert a.passages, "the closest passages are still listed"
 
 
+def test_the_short_answer_comes_from_the_quoted_sentence_that_holds_it(assistant):
+    """The second part's answer is quoted second: its short answer is read off that sentence,
+    not off the first quoted sentence that merely holds some name."""
+    a = assistant.ask(
+        "Quel chancelier allemand a participé virtuellement à la réunion de jeudi, et quelle "
+        "dirigeante italienne était attendue au sommet de mardi ?"
+    )
+    assert not a.abstained
+    assert a.short_answer is not None
+    merz, meloni = a.short_answer.split("; ")
+    assert "Merz" in merz and "Meloni" in meloni
+    _check_quotes(a, assistant)
+
+
 def test_passages_carry_all_scores(assistant):
     a = assistant.ask("Où le plan de paix a-t-il été amendé ?")
     assert a.passages
