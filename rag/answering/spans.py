@@ -43,20 +43,24 @@ _RELATIVE = re.compile(
 )
 
 
+def mention_probabilities(q: Question, c: Candidate, model: Logistic) -> list[float]:
+    """How likely each of the sentence's mentions of the asked kind is the answer."""
+    if not c.options:
+        return []
+    verbs = matched_predicates(q, c)
+    return [model(mention_features(q, c, m, verbs)) for m in c.options]
+
+
 def best_mention_probability(q: Question, c: Candidate, model: Logistic) -> float:
     """How likely the sentence's best mention of the asked kind is the answer (0 if none)."""
-    if not c.options:
-        return 0.0
-    verbs = matched_predicates(q, c)
-    return max(model(mention_features(q, c, m, verbs)) for m in c.options)
+    return max(mention_probabilities(q, c, model), default=0.0)
 
 
 def best_mentions(q: Question, c: Candidate, model: Logistic) -> list[Mention]:
     """The mentions that answer, best first, with those coordinated with it."""
-    if not c.options:
+    scores = mention_probabilities(q, c, model)
+    if not scores:
         return []
-    verbs = matched_predicates(q, c)
-    scores = [model(mention_features(q, c, m, verbs)) for m in c.options]
     best = c.options[max(range(len(scores)), key=lambda i: scores[i])]
     if best.kind in ("PER", "ORG", "LOC", "MISC") or q.many:
         return coordinated(c, best)  # "Steve Witkoff et Jared Kushner" answer "who" together
