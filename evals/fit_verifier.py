@@ -54,6 +54,7 @@ class Row:
 
 
 def observe(assistant: Any, items: Sequence[ReplyItem], embedder: Any) -> list[Row]:
+    from rag.answering.claims import answer_body
     from rag.answering.verify import Verifier, claim_words
     from rag.container import build_annotator
     from rag.retrieval import _passage
@@ -77,8 +78,9 @@ def observe(assistant: Any, items: Sequence[ReplyItem], embedder: Any) -> list[R
 
     def read(req: Any, n: int, claim: Claim) -> dict[str, float]:
         check = verifier.session(req)
-        qwords = claim_words(claim.text, req.language, req.corpus)
-        return check.read(claim.text, qwords, [n]).reading.features
+        text = answer_body(claim.text)  # as Check.add reads it
+        qwords = claim_words(text, req.language, req.corpus)
+        return check.read(text, qwords, [n]).reading.features
 
     for item in items:
         req = assistant.prepare(item.question).request

@@ -122,6 +122,14 @@ ABBREVIATIONS = {
     "nato": ("otan",),
     "otan": ("nato",),
 }
+# A reply to a yes/no question may open with its answer ("No:", "Not for now,", "Oui :"). The
+# particle answers the question; it neither negates nor adds to the statement after it.
+_ANSWER_PARTICLE = re.compile(
+    r"^\s*(?:yes|no|not (?:yet|really|exactly|quite|for now|at the moment|so far)|oui|non|si|"
+    r"pas (?:encore|vraiment|exactement|tout à fait|pour l['’]instant|pour le moment))"
+    r"\s*[:,;.!—–-]\s*(?=\w)",
+    re.IGNORECASE,
+)
 # marks a token of a cited text's word translated into the claim's language
 BACK = "»"
 _NAME = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[’'-][^\W\d_]+)*"
@@ -226,7 +234,7 @@ def claim_features(
             f["verb_negation"] = float(all(p.negated != claim_neg for p, _ in verbs))
         f["direction"] = float(_reversed(claim, qwords, names, verbs, cited))
     if not claim_neg:
-        f["dropped_negation"] = float(_dropped_negation(qwords, cited))
+        f["dropped_negation"] = float(_dropped_negation(qwords, cited, best))
     absent = [] if claim_neg else _absent_actors(claim, names, cited, parsed, lang)
     f["absent_actor"] = float(bool(absent))
     sup = unmet_superlatives(claim, hay, " ".join(cited.sentences))
@@ -237,6 +245,16 @@ def claim_features(
     f["unmet"] = min(len(unmet), 5) / 5
     f["contradictions"] = float(sum(f[k] > 0 for k in CONTRADICTIONS))
     return Reading(f, missing_names, missing_numbers, missing_dates, sup, absent, best)
+
+
+def answer_body(claim: str) -> str:
+    """The statement a claim makes, without the yes/no particle that may open it ("No: Russia
+    has made clear..." states "Russia has made clear...")."""
+    m = _ANSWER_PARTICLE.match(claim)
+    if m is None or len(_WORD.findall(claim[m.end() :])) < SHORT_WORDS - 1:
+        return claim
+    body = claim[m.end() :]
+    return body[:1].upper() + body[1:]
 
 
 # --- names ------------------------------------------------------------------------------
@@ -663,17 +681,27 @@ def _named_doer(pred: Predicate, parsed: SentenceAnnotation) -> bool:
 
 
 _SCOPE_CUES = frozenset("sans without no aucun aucune nul nulle absence".split())
+# a negation adverb negates the noun after a partitive or indefinite determiner ("n'avait pas
+# de droit de veto", "did not have a veto" being out of reach: the verb comes between)
+_ADVERB_CUES = frozenset("pas not never jamais".split())
+_PARTITIVE = frozenset("de d' d du des a an any".split())
 _SCOPE_SKIP = frozenset("de d' du des la le les l' un une the a an any".split())
 
 
-def _dropped_negation(qwords: Sequence[QueryWord], cited: Cited) -> bool:
+def _dropped_negation(qwords: Sequence[QueryWord], cited: Cited, best: int) -> bool:
     """A word the passage negates by a determiner or preposition ("sans progrès", "no
-    progress", "aucune avancée") that the claim uses (the claim not being negated)."""
+    progress", "aucune avancée") that the claim uses (the claim not being negated); and in
+    the claim's best sentence, by an adverb before a determiner ("pas de droit de veto")."""
     claim_toks = set().union(*(w.tokens | w.translations for w in qwords)) if qwords else set()
-    for text, lang in zip(cited.sentences, cited.languages, strict=True):
-        ws = _words(text)
+    for k, (text, lang) in enumerate(zip(cited.sentences, cited.languages, strict=True)):
+        ws = [x[2:] if x.startswith("d'") and len(x) > 2 else x for x in _words(text)]
+        raw = _words(text)
         for i, w in enumerate(ws):
-            if w not in _SCOPE_CUES:
+            if w in _ADVERB_CUES and k == best and i + 1 < len(raw):
+                nxt = raw[i + 1]
+                if not (nxt in _PARTITIVE or (nxt.startswith("d'") and len(nxt) > 2)):
+                    continue
+            elif w not in _SCOPE_CUES:
                 continue
             scope = [x for x in ws[i + 1 : i + 5] if x not in _SCOPE_SKIP][:2]
             for x in scope:

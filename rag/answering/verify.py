@@ -26,7 +26,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.answering.claims import BACK, NAME_RUN, Cited, Reading, claim_features, meets
+from rag.answering.claims import (
+    BACK,
+    NAME_RUN,
+    Cited,
+    Reading,
+    answer_body,
+    claim_features,
+    meets,
+)
 from rag.answering.corpus import CorpusView
 from rag.answering.draft import NOT_FOUND, Draft
 from rag.answering.question import question_type
@@ -384,6 +392,7 @@ class Check:
         if is_fixed_refusal(sentence) or (not cited and is_refusal(sentence)):
             self.outcome.refused = True
             return None
+        claim = answer_body(claim)  # "No: X did Y" states that X did Y
         qwords = claim_words(claim, self.lang, self.request.corpus)
         if not qwords:
             return None  # "Voici la réponse :" states nothing that could be checked

@@ -17,6 +17,7 @@ import pytest
 
 from evals.scripted_llm import pieces
 from rag.answering import NOT_FOUND, AnswerRequest, CorpusView
+from rag.answering.claims import answer_body
 from rag.answering.prompts import system_prompt, user_prompt
 from rag.answering.verify import (
     Check,
@@ -288,6 +289,10 @@ def test_without_a_language_layer_claims_are_still_checked_by_word_order(setup):
     assert "250" in check.outcome.unsupported[0].reason
 
 
+VETO = (
+    "Mark Rutte a déclaré jeudi que la Russie avait un droit de veto sur le déploiement de "
+    "troupes occidentales en Ukraine."
+)
 INVENTIONS = [
     # a negation dropped: the passage says "sans avancées significatives"
     ("Where do the peace negotiations stand?", "sans avancées significatives",
@@ -309,6 +314,16 @@ INVENTIONS = [
     # a number as words, wrong
     ("How many countries are ready to send troops to Ukraine?", "Vingt-six pays",
      "Twenty-eight countries are ready to send troops to Ukraine.", "28"),
+    # a negation dropped: the passage says Russia "n'avait pas de droit de veto"
+    pytest.param(
+        "Does Russia have a veto over the deployment?", "pas de droit de veto", VETO, "negation",
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "the dropped negation is read (see the test below), but the claim repeats its "
+            "sentence word for word: the fitted model weighs one contradiction (-1.95) below "
+            "full coverage. An interaction feature (contradictions x coverage) caught it and "
+            "raised the reply set's AUC, but removed more faithful claims and kept a wrong "
+            "nationality in this file's checks")),
+    ),
 ]  # fmt: skip
 
 
@@ -430,3 +445,49 @@ def test_an_obeyed_instruction_from_an_article_is_not_supported_by_it(assistant,
     kept = check.add("Le sommet de la coalition s'est tenu à Paris mardi [1].")
     assert kept is not None
     assert check.outcome.citations[0].quote == "Le sommet de la coalition s'est tenu à Paris mardi."
+
+
+@pytest.mark.parametrize(
+    ("question", "key", "claim"),
+    [
+        ("Does Russia have a veto over the deployment?", "pas de droit de veto",
+         "Non : Mark Rutte a déclaré jeudi que la Russie n'avait pas de droit de veto sur le "
+         "déploiement de troupes occidentales en Ukraine."),
+        ("Did Russia expel a Finnish diplomat?", "diplomate estonien",
+         "No: Russia announced the expulsion of an Estonian diplomat in retaliation."),
+    ],
+)  # fmt: skip
+def test_a_yes_no_particle_opening_a_claim_is_not_read_as_its_negation(
+    setup, verifier, question, key, claim
+):
+    """ "No: X" states X; the particle answers the question and negates nothing."""
+    assert answer_body(claim) != claim and not answer_body(claim).lower().startswith(("non", "not"))
+    s = setup(question, key)
+    check = check_for(verifier, s)
+    shown = check.add(f"{claim} [{s.right}]")
+    assert shown is not None, check.outcome.unsupported
+    assert shown.startswith(claim.split()[0])  # shown as the LLM wrote it, particle included
+
+
+def test_only_a_particle_followed_by_a_statement_is_stripped():
+    assert answer_body("No Western force should be deployed.") == (
+        "No Western force should be deployed."
+    )
+    assert answer_body("Non.") == "Non."
+    assert answer_body("Oui, la Russie a annoncé l'expulsion d'un diplomate estonien.") == (
+        "La Russie a annoncé l'expulsion d'un diplomate estonien."
+    )
+
+
+def test_a_noun_negated_by_pas_de_is_a_dropped_negation_when_the_claim_states_it(setup, verifier):
+    """ "n'avait pas de droit de veto": the claim "avait un droit de veto" drops the negation;
+    the claim that keeps it ("n'avait pas de droit de veto") does not."""
+    s = setup("Does Russia have a veto over the deployment?", "pas de droit de veto")
+    check = check_for(verifier, s)
+
+    def dropped(claim: str) -> float:
+        qwords = claim_words(claim, "fr", s.request.corpus)
+        return check.read(claim, qwords, [s.right]).reading.features["dropped_negation"]
+
+    assert dropped(VETO) == 1.0
+    assert dropped(VETO.replace("avait un droit", "n'avait pas de droit")) == 0.0
