@@ -385,9 +385,7 @@ def load_sets(embedder: Any, workdir: Path) -> dict[str, tuple[Any, list[Item]]]
     seeds.ingest([ROOT / "seeds"])
     items = []
     for name, part in SEED_SETS.items():
-        items += read_items(
-            ROOT / "evals" / f"{name}.jsonl", lambda _i, p=part: p, lambda _i, n=name: n
-        )
+        items += read_items(ROOT / "evals" / f"{name}.jsonl", lambda _i, p=part: p, seed_group)
     sets["seeds"] = (seeds, items + offtopic("seeds"))
     if (DEVSET / "gold.jsonl").exists():
         dev = build_assistant(Settings(data_dir=workdir / "devset"), embedder)

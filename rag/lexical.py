@@ -106,25 +106,56 @@ def _word_tokens(w: str) -> tuple[str, ...]:
     return (stem,)
 
 
+# The bilingual dictionary, in bundled tables (rag/data): FreeDict's eng-fra (and its
+# reversal, evals/make_bilingual.py), then the common words FreeDict lacks, written for this
+# project from word-frequency lists (evals/make_common_words.py). Per direction: that
+# direction's tables in order, then the other direction's authored table read backwards.
+DICTIONARY = {
+    "en": ("freedict_en_fr.tsv", "common_en_fr.tsv"),  # English -> French
+    "fr": ("freedict_fr_en.tsv", "common_fr_en.tsv"),  # French -> English
+}
+_AUTHORED = {"en": "common_en_fr.tsv", "fr": "common_fr_en.tsv"}
+
+
+def table_rows(name: str) -> list[tuple[str, list[str]]]:
+    """(word, translations) of one bundled table."""
+    text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "\t" in line:
+            head, trans = line.split("\t", 1)
+            out.append((head.strip(), [t.strip() for t in trans.split("|") if t.strip()]))
+    return out
+
+
 @functools.cache
-def _dictionary(name: str = "freedict_en_fr.tsv") -> dict[str, list[str]]:
-    """English stem -> French words, from one of the bundled tables."""
+def dictionary_rows(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(word of ``lang``, its translations) over every table of the dictionary, in order."""
+    rows = [(h, tuple(ts)) for name in DICTIONARY[lang] for h, ts in table_rows(name)]
+    other = "fr" if lang == "en" else "en"
+    back: dict[str, list[str]] = {}
+    for head, translations in table_rows(_AUTHORED[other]):
+        for t in translations:
+            if " " not in t:
+                back.setdefault(t, []).append(head)
+    return tuple(rows) + tuple((h, tuple(ts)) for h, ts in back.items())
+
+
+@functools.cache
+def _dictionary() -> dict[str, list[str]]:
+    """English stem -> French words."""
     _, en = _stemmers()
     table: dict[str, list[str]] = {}
-    text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line or line.startswith("#") or "\t" not in line:
-            continue
-        head, trans = line.split("\t", 1)
-        key = en.stemWord(head.strip().lower())  # type: ignore[attr-defined]
-        table.setdefault(key, []).extend(t for t in trans.split("|") if t)
+    for head, translations in dictionary_rows("en"):
+        key = en.stemWord(head.lower())  # type: ignore[attr-defined]
+        table.setdefault(key, []).extend(translations)
     return table
 
 
-def expansions(text: str, table: str = "freedict_en_fr.tsv") -> list[str]:
+def expansions(text: str) -> list[str]:
     """French translations of an English question's words."""
     _, en = _stemmers()
-    entries = _dictionary(table)
+    entries = _dictionary()
     out: list[str] = []
     for w in words(text):
         out.extend(entries.get(en.stemWord(w), [])[:4])  # type: ignore[attr-defined]

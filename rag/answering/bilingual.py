@@ -1,7 +1,8 @@
 """English and French words and place names, both ways, from generic resources only.
 
-Words come from FreeDict's eng-fra dictionary (``rag/data/freedict_en_fr.tsv``), read
-English to French and reversed for French to English. Country and region names come from
+Words come from the bundled dictionary (``rag.lexical.DICTIONARY``): FreeDict's eng-fra
+(``rag/data/freedict_en_fr.tsv``, read English to French and reversed for French to English),
+then the frequent words it lacks (``rag/data/common_*.tsv``). Country and region names come from
 the Unicode CLDR (``rag/data/places_en_fr.tsv``, see ``evals/make_places.py``). Names of
 people and towns are not translated here: the corpus's own name index matches them
 (``rag.answering.corpus``).
@@ -13,7 +14,7 @@ import functools
 import re
 from importlib import resources
 
-from rag.lexical import _stemmers, fold
+from rag.lexical import _stemmers, dictionary_rows, fold
 
 MAX_SENSES = 4  # translations kept per word: the first senses are the common ones
 
@@ -36,15 +37,18 @@ def _stem(word: str, lang: str) -> str:
 
 @functools.cache
 def _tables() -> dict[str, dict[str, list[str]]]:
-    """English stem -> French words (FreeDict's order); French word -> English words, most
-    likely first (``freedict_fr_en.tsv``, FreeDict reversed and ranked by frequency)."""
+    """English stem -> French words; French word -> English words, most likely first
+    (``rag.lexical.DICTIONARY``: FreeDict first, then the common words it lacks)."""
     en_fr: dict[str, list[str]] = {}
-    for head, translations in _rows("freedict_en_fr.tsv"):
-        en_fr.setdefault(_stem(head, "en"), []).extend(translations)
+    for head, translations in dictionary_rows("en"):
+        senses = en_fr.setdefault(_stem(head, "en"), [])
+        senses.extend(t for t in translations if t not in senses)
     fr_en: dict[str, list[str]] = {}
-    for head, translations in _rows("freedict_fr_en.tsv"):
-        fr_en[head] = translations
-        fr_en.setdefault("~" + _stem(head, "fr"), translations)
+    for head, translations in dictionary_rows("fr"):
+        key = fold(head).replace("’", "'")
+        senses = fr_en.setdefault(key, [])
+        senses.extend(t for t in translations if t not in senses)
+        fr_en.setdefault("~" + _stem(head, "fr"), senses)
     return {"en": en_fr, "fr": fr_en}
 
 

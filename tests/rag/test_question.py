@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answering import bilingual
 from rag.answering.question import analyze_question, question_type, split_question
 
 
@@ -88,6 +89,30 @@ def test_words_carry_their_translation():
     q = analyze_question("combien de chevaux tiraient la calèche", "fr")
     chevaux = next(t for t in q.terms if t.word == "chevaux")
     assert any(t.startswith("hors") for t in chevaux.translations)
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "translation"),
+    [
+        ("emergency", "en", "urgence"),  # frequent words FreeDict lacks (rag/data/common_*)
+        ("governor", "en", "gouverneur"),
+        ("épidémie", "fr", "epidemic"),
+        ("entreprises", "fr", "company"),
+        ("horses", "en", "cheval"),  # FreeDict's own entries come first
+    ],
+)
+def test_the_dictionary_knows_frequent_words_both_ways(word, lang, translation):
+    assert translation in bilingual.translate(word, lang)
+
+
+def test_an_authored_entry_is_read_backwards_too():
+    """ "amendement" given for "amendment" (and for no French head) makes "amendment" an
+    English sense of "amendement"."""
+    from rag.lexical import table_rows
+
+    assert "amendement" in dict(table_rows("common_en_fr.tsv"))["amendment"]
+    assert "amendement" not in dict(table_rows("common_fr_en.tsv"))
+    assert "amendment" in bilingual.translate("amendement", "fr")
 
 
 def test_country_names_meet_across_languages():

@@ -1,0 +1,120 @@
+"""The common words FreeDict lacks: which ones, and the tables written for them.
+
+FreeDict's eng-fra (7,464 entries) misses many frequent words of both languages ("emergency",
+"governor", "CEO", "épidémie", "urgence", "soutien"), and a missing word is a word an
+English question cannot meet in a French article, or a faithful translation the verifier
+cannot read. No larger English-French dictionary installs from this project's package
+registries, so the frequent words it lacks were translated for this project:
+
+1. ``python -m evals.make_common_words list DIR`` writes the words to translate: the 10,000
+   most frequent words of each language in wordfreq (3.1.1), less stopwords, words under
+   three letters or with other characters, and words the dictionary already translates.
+   The selection knows no article: it is frequency alone.
+2. Each list was translated word by word (one to three base-form senses, most common first;
+   names, slang and interjections skipped) by the developers with language-model helpers,
+   into ``DIR/out_en_*.tsv`` and ``DIR/out_fr_*.tsv``.
+3. ``python -m evals.make_common_words merge DIR`` checks those files (a word of the list, a
+   tab, translations of letters, spaces, hyphens and apostrophes) and writes
+   ``rag/data/common_en_fr.tsv`` and ``rag/data/common_fr_en.tsv``.
+
+Both need ``pip install wordfreq`` (the ``data`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "rag" / "data"
+TOP = 10_000  # most frequent words of each language looked at
+MAX_SENSES = 3
+_WORD = re.compile(r"[a-zà-ÿœæ-]{3,}")
+_TRANSLATION = re.compile(r"[A-Za-zÀ-ÿœŒæÆ][A-Za-zÀ-ÿœŒæÆ' ’-]*")
+HEADER = (
+    "# {direction}: the frequent words FreeDict eng-fra lacks, translated for this project "
+    "(evals/make_common_words.py: the {top} most frequent words of wordfreq {version} less "
+    "stopwords and words already translated; one to three senses, most common first).\n"
+)
+
+
+def _keys(word: str, lang: str) -> set[str]:
+    """The keys ``rag.answering.bilingual.translate`` looks a word up by: English by stem;
+    French by word, singular and stem."""
+    from rag.answering.bilingual import _stem
+    from rag.lexical import fold
+
+    if lang == "en":
+        return {_stem(word, "en")}
+    key = fold(word)
+    return {key, key[:-1] if key.endswith(("s", "x")) else key, "~" + _stem(word, "fr")}
+
+
+def missing(lang: str, top: int = TOP) -> list[str]:
+    """The frequent words of ``lang`` that FreeDict's tables do not translate."""
+    import wordfreq
+
+    from rag.answering.bilingual import _stem
+    from rag.lexical import fold, stopwords, table_rows
+
+    table = "freedict_en_fr.tsv" if lang == "en" else "freedict_fr_en.tsv"
+    heads = [h for h, _ in table_rows(table)]
+    if lang == "en":
+        known = {_stem(h, "en") for h in heads}
+    else:  # French heads are keyed as they are written and by their stem
+        known = {fold(h) for h in heads} | {"~" + _stem(h, "fr") for h in heads}
+    stop = stopwords()
+    return [
+        w
+        for w in wordfreq.top_n_list(lang, top)
+        if _WORD.fullmatch(w) and w not in stop and not _keys(w, lang) & known
+    ]
+
+
+def read_authored(paths: list[Path], allowed: set[str]) -> dict[str, list[str]]:
+    """word -> translations from the translated files, keeping only well-formed lines of
+    listed words (the first line of a word wins)."""
+    out: dict[str, list[str]] = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "\t" not in line:
+                continue
+            head, trans = (x.strip() for x in line.split("\t", 1))
+            if head not in allowed or head in out:
+                continue
+            senses = [t.strip() for t in trans.split("|") if t.strip()]
+            senses = [t for t in dict.fromkeys(senses) if _TRANSLATION.fullmatch(t)]
+            if senses:
+                out[head] = senses[:MAX_SENSES]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", choices=("list", "merge"))
+    parser.add_argument("dir", type=Path)
+    args = parser.parse_args()
+    from importlib.metadata import version
+
+    if args.step == "list":
+        args.dir.mkdir(parents=True, exist_ok=True)
+        for lang in ("en", "fr"):
+            words = missing(lang)
+            (args.dir / f"{lang}.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+            print(f"{lang}: {len(words)} words to translate")
+        return
+    for lang, name, direction in (
+        ("en", "common_en_fr.tsv", "English -> French"),
+        ("fr", "common_fr_en.tsv", "French -> English"),
+    ):
+        listed = set((args.dir / f"{lang}.txt").read_text(encoding="utf-8").split())
+        rows = read_authored(sorted(args.dir.glob(f"out_{lang}_*.tsv")), listed)
+        head = HEADER.format(direction=direction, top=TOP, version=version("wordfreq"))
+        body = "".join(f"{w}\t{'|'.join(ts)}\n" for w, ts in sorted(rows.items()))
+        (DATA / name).write_text(head + body, encoding="utf-8")
+        print(f"{name}: {len(rows)} of {len(listed)} words")
+
+
+if __name__ == "__main__":
+    main()
