@@ -62,6 +62,7 @@ CONFIDENCE_FEATURES = (
     "doc_missing",  # share of the asked words the best candidate's document never meets
     "best_names",  # the best share of the question's names any candidate's document has
     "unknown_names",  # share of the question's names no article of the corpus ever uses
+    "all_unknown",  # the question gives names and the corpus uses none of them
     "share",  # the best candidate's share of the ranker's softmax
     "margin",  # its lead over the second
 )
@@ -227,6 +228,7 @@ def confidence_features(
     """The confidence model's input: ranker scores and candidate features, best first."""
     f = {name: rows[0].get(name, 0.0) for name in CONFIDENCE_FEATURES}
     f["unknown_names"] = unknown
+    f["all_unknown"] = float(unknown >= 1.0)
     f["margin"] = scores[0] - scores[1] if len(scores) > 1 else 5.0
     f["share"] = shares[0] if shares else 0.0
     f["best_cov"] = max(r.get("cov", 0.0) for r in rows)

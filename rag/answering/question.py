@@ -72,6 +72,24 @@ _ROLE_OF = re.compile(
     r"who|qui)\b|\s*[?]|$)",
     re.IGNORECASE,
 )
+# "Comment s'appelle le PDG de BlackBerry ?", "What is the name of the supply vehicle...":
+# the class whose name is asked
+_NAME_OF = re.compile(
+    r"\b(?:comment s['’]appel(?:le|lent|ait|aient)|what(?:'s| is| was| were) the names? of|"
+    r"quel(?:le)? (?:est|était|sont) l[ea] noms? d(?:u|e la|es|e l['’]|['’]))\s*"
+    r"(?:the\s+|l[ea]\s+|les\s+|l['’]\s*)?((?:[\w'’-]+\s+){0,2}?[\w'’-]+)"
+    r"(?=\s+(?:of|de|du|des|d['’]|for|pour|at|à|in|en|who|whom|that|which|qui|que|qu['’]|"
+    r"launching|[\w'’-]+ed)\b|\s+(?-i:[A-ZÀ-ÖØ-Þ0-9])|\s*[,?]|$)",
+    re.IGNORECASE,
+)
+# adjectives French puts before the noun ("l'ancien mafieux", "le haut responsable"): the
+# asked noun is the word after them (grammar, both genders and numbers)
+_FR_BEFORE_NOUN = frozenset(
+    "ancien ancienne anciens anciennes nouveau nouvel nouvelle nouveaux nouvelles haut haute "
+    "hauts hautes grand grande grands grandes petit petite petits petites jeune jeunes premier "
+    "première premiers premières dernier dernière derniers dernières vieux vieil vieille "
+    "futur future futurs futures ex".split()
+)
 _LIST = re.compile(
     r"\b(?:which|what|quels|quelles|who are the|qui sont les)\s+(?:two|three|four|five|six|"
     r"deux|trois|quatre|cinq|six|\d+)\b|\b(?:quels|quelles|lesquels|lesquelles)\b|"
@@ -278,9 +296,12 @@ def _focus(text: str, qtype: str, lang: str = "en") -> str | None:
             nouns += words(w)
         if nouns:
             return nouns[0] if lang == "fr" else nouns[-1]
-    m = _ROLE_OF.search(text)
+    m = _ROLE_OF.search(text) or _NAME_OF.search(text)
     if m and words(m.group(1)):
-        return words(m.group(1))[-1] if lang == "en" else words(m.group(1))[0]
+        found = words(m.group(1))
+        if lang == "en":
+            return found[-1]
+        return next((w for w in found if w not in _FR_BEFORE_NOUN), found[0])
     return None
 
 
@@ -355,9 +376,15 @@ def _split_unknown(text: str, a: int, b: int, corpus: CorpusView | None) -> list
 
 
 def _name_ref(phrase: str, corpus: CorpusView | None) -> NameRef:
+    from rag.answering.claims import ABBREVIATIONS
+
     tokens = {t for t in analyze(phrase) if not t.startswith("~")}
     for _, other in bilingual.place_names(phrase):
         tokens |= {t for t in analyze(other) if not t.startswith("~")}
+    for word in phrase.replace(".", "").split():  # "US Secretary", "U.S.", "l'UE"
+        short = word.casefold().split("'")[-1].split("’")[-1]
+        if word.isupper() and short in ABBREVIATIONS:
+            tokens |= {t for x in ABBREVIATIONS[short] for t in analyze(x) if t[0] != "~"}
     kind = None
     if corpus is not None:
         kind = corpus.name_kind(phrase)

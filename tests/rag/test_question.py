@@ -82,6 +82,30 @@ def test_precision_and_several_things():
     assert not analyze_question("Which ship sank?", "en").many
 
 
+@pytest.mark.parametrize(
+    ("question", "lang", "focus"),
+    [
+        ("Comment s'appelle le PDG de la société ?", "fr", "pdg"),
+        ("Comment s'appelle l'ancien entraîneur du club ?", "fr", "entraîneur"),
+        ("Quel est le nom du nouveau directeur ?", "fr", "directeur"),
+        ("What is the name of the new bridge, opened in 2020?", "en", "bridge"),
+        ("What was the name of the ship Greenpeace sent?", "en", "ship"),
+        ("Qui est le nouveau ministre de l'Intérieur ?", "fr", "ministre"),
+    ],
+)
+def test_a_name_request_asks_for_a_name_of_its_class(question, lang, focus):
+    q = analyze_question(question, lang)
+    assert q.focus is not None and q.focus.word == focus
+    assert q.expects >= {"PER", "ORG"}
+
+
+def test_an_abbreviated_state_in_a_name_meets_its_full_name():
+    (us,) = analyze_question("Which US Secretary of State joined the talks?", "en").names
+    assert {"unis", "americain"} <= us.tokens  # "les États-Unis", "le secrétaire américain"
+    (ue,) = analyze_question("Que demande l'UE ?", "fr").names
+    assert "europeen" in ue.tokens
+
+
 def test_words_carry_their_translation():
     q = analyze_question("How many horses pulled the carriage?", "en")
     horses = next(t for t in q.terms if t.word == "horses")
