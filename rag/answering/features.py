@@ -75,6 +75,8 @@ MENTION_FEATURES = (
     "first",  # the first such mention of the sentence
     "in_subject",  # in the sentence's first subject
     "attached",  # depends on a word the question uses ("signé le 2 mai" for "quand signé")
+    "other_unit",  # a number that counts something else than the asked noun ("6,9 séismes"
+    # for "combien de morts", "deux chefs" for "combien d'accords")
 )
 # Reasons and purposes: connectives, a generic language resource.
 _REASON = re.compile(
@@ -265,6 +267,10 @@ def mention_features(
     f["in_subject"] = float(m.role == "subj")
     head = set(analyze(m.head)) if m.head else set()
     f["attached"] = float(bool(head) and any(meets(t, head) for t in q.asked))
+    f["other_unit"] = float(
+        q.focus is not None and m.kind == "NUM" and bool(m.unit) and not f["focus"]
+        and not any(meets(q.focus, set(analyze(x))) for x in (m.unit or "").split())
+    )  # fmt: skip
     f["score_hint"] = f["near"] + f["role"] + f["focus"] - f["negated"]
     return f
 

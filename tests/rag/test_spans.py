@@ -72,3 +72,33 @@ def test_a_relative_day_is_resolved_and_keeps_its_quote():
 def test_numbers_in_the_readers_conventions(value, unit, kind, lang, shown):
     m = Mention(start=0, end=1, kind=kind, value=value, unit=unit)
     assert render_number(m, lang) == shown
+
+
+COUNT = "Sur les 61 cas confirmés, 54 malades n'étaient pas vaccinés, et deux chefs ont signé."
+
+
+class _Sentence:
+    """The fields of a Candidate that mention features read (a plain record, not a mock)."""
+
+    def __init__(self, options: list[Mention]) -> None:
+        self.options = options
+        self.hits: list[tuple[int, object]] = []
+        self.start = 0
+        self.text = COUNT
+
+
+def test_a_number_counting_another_noun_than_the_asked_one_is_marked():
+    from rag.answering.features import mention_features
+
+    q = analyze_question("Combien de malades n'étaient pas vaccinés ?", "fr")
+    assert q.focus is not None and q.focus.word == "malades"
+
+    def at(surface: str, unit: str) -> Mention:
+        start = COUNT.index(surface)
+        return Mention(start=start, end=start + len(surface), kind="NUM", value=surface, unit=unit)
+
+    cases, sick, heads = at("61", "cas"), at("54", "malades"), at("deux", "chefs")
+    sent = _Sentence([cases, sick, heads])
+    feats = {m.unit: mention_features(q, sent, m, []) for m in sent.options}  # type: ignore[arg-type]
+    assert feats["cas"]["other_unit"] == 1.0 and feats["chefs"]["other_unit"] == 1.0
+    assert feats["malades"]["other_unit"] == 0.0 and feats["malades"]["focus"] == 1.0
