@@ -23,7 +23,7 @@ from rag.answering.metadata import metadata_citation, metadata_field
 from rag.answering.question import Question, analyze_question, split_question
 from rag.answering.request import AnswerRequest
 from rag.answering.scoring import AnswerModel, load_model, softmax
-from rag.answering.spans import best_mention_probability, best_mentions, render
+from rag.answering.spans import best_mention_probability, best_mentions, expansion, render
 from rag.schemas import Citation
 
 MAX_SENTENCES = 3  # quoted at most; more than one only when they score close to the best
@@ -115,6 +115,9 @@ class ExtractiveAnswerer:
             chosen,
             key=lambda c: c.share * best_mention_probability(q, c, model.mention),
         )
+        if q.qtype == "definition":  # what a name stands for: the sentence that spells it out
+            text_of = req.corpus.texts
+            holder = next((c for c in chosen if expansion(q, c, text_of[c.doc_id])), holder)
         short, quote = self._short(req, q, holder)
         return Draft(
             " ".join(quoted(c.quote, c.n) for c in citations),
@@ -160,6 +163,8 @@ class ExtractiveAnswerer:
         mentions = best_mentions(q, c, self.model.mention)
         text = req.corpus.texts[c.doc_id]
         found = render(q, mentions, text, req.corpus.language(c.doc_id), req.language)
+        if found is None and (span := expansion(q, c, text)) is not None:
+            found = (text[span[0] : span[1]], text[span[0] : span[1]])  # verbatim: a name
         return found if found is not None else (None, None)
 
 

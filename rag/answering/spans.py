@@ -184,3 +184,44 @@ def _plural(noun: str, lang: str) -> str:
     if lang == "fr" and noun.endswith(("au", "eu")):
         return noun + "x"
     return noun + "s"
+
+
+_PARENS = re.compile(r"\s*\(([^()]{3,200})\)")
+
+
+def expansion(q: Question, c: Candidate, text: str) -> tuple[int, int] | None:
+    """What a name the definition question asks about stands for, where the sentence spells
+    it out: "Pacte (Plan d'action pour la croissance et la transformation des entreprises)",
+    or "l'Organisation mondiale de la santé (OMS)" (the words whose initials make it)."""
+    if q.qtype != "definition":
+        return None
+    low = c.text.casefold()
+    for name in q.names:
+        key = name.text.casefold()
+        at = low.find(key)
+        if at < 0:
+            continue
+        after = _PARENS.match(c.text, at + len(key))
+        if after is not None:
+            return c.start + after.start(1), c.start + after.end(1)
+        before = re.search(r"\(\s*" + re.escape(key) + r"\s*\)", low)
+        if before is not None and name.text.replace(".", "").isalpha():
+            span = _spelled_by(c.text[: before.start()], name.text.replace(".", ""))
+            if span is not None:
+                return c.start + span[0], c.start + span[1]
+    return None
+
+
+def _spelled_by(head: str, acronym: str) -> tuple[int, int] | None:
+    """The end of ``head`` whose capitalised or content words start with the acronym's
+    letters, in order ("Organisation mondiale de la santé" for OMS)."""
+    words = list(re.finditer(r"(?<![\w'’])(?:[ldLD]['’])?([\w-]+)", head))
+    letters = acronym.casefold()
+    for first in range(len(words) - 1, -1, -1):
+        content = [w for w in words[first:] if len(w.group(1)) > 3 or w.group(1)[:1].isupper()]
+        initials = "".join(w.group(1)[0].casefold() for w in content)
+        if initials == letters and words[first] is content[0]:
+            return words[first].start(1), words[-1].end()
+        if len(initials) > len(letters):
+            break
+    return None

@@ -102,3 +102,36 @@ def test_a_number_counting_another_noun_than_the_asked_one_is_marked():
     feats = {m.unit: mention_features(q, sent, m, []) for m in sent.options}  # type: ignore[arg-type]
     assert feats["cas"]["other_unit"] == 1.0 and feats["chefs"]["other_unit"] == 1.0
     assert feats["malades"]["other_unit"] == 0.0 and feats["malades"]["focus"] == 1.0
+
+
+class _Quoted:
+    """The fields of a Candidate that ``expansion`` reads (a plain record, not a mock)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.start = 0
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "sentence", "expanded"),
+    [
+        ("What does the acronym Cnil stand for?", "en",
+         "La Cnil (Commission nationale de l'informatique et des libertés) a tranché.",
+         "Commission nationale de l'informatique et des libertés"),
+        ("Que signifie OMS ?", "fr",
+         "Selon l'Organisation mondiale de la santé (OMS), le virus recule.",
+         "Organisation mondiale de la santé"),
+        ("What does NATO stand for?", "en",
+         "The North Atlantic Treaty Organization (NATO) met on Monday.",
+         "North Atlantic Treaty Organization"),
+        ("Que veut dire SNCF ?", "fr", "La SNCF a annoncé une grève.", None),
+    ],
+)  # fmt: skip
+def test_a_definition_reads_what_a_name_stands_for_off_the_sentence(
+    question, lang, sentence, expanded
+):
+    from rag.answering.spans import expansion
+
+    q = analyze_question(question, lang)
+    span = expansion(q, _Quoted(sentence), sentence)  # type: ignore[arg-type]
+    assert (sentence[span[0] : span[1]] if span else None) == expanded
