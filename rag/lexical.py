@@ -110,11 +110,9 @@ def _word_tokens(w: str) -> tuple[str, ...]:
 # reversal, evals/make_bilingual.py), then the common words FreeDict lacks, written for this
 # project from word-frequency lists (evals/make_common_words.py). Per direction: that
 # direction's tables in order, then the other direction's authored table read backwards.
-DICTIONARY = {
-    "en": ("freedict_en_fr.tsv", "common_en_fr.tsv"),  # English -> French
-    "fr": ("freedict_fr_en.tsv", "common_fr_en.tsv"),  # French -> English
-}
+_FREEDICT = {"en": "freedict_en_fr.tsv", "fr": "freedict_fr_en.tsv"}  # en: English -> French
 _AUTHORED = {"en": "common_en_fr.tsv", "fr": "common_fr_en.tsv"}
+DICTIONARY = {lang: (_FREEDICT[lang], _AUTHORED[lang]) for lang in ("en", "fr")}
 
 
 def table_rows(name: str) -> list[tuple[str, list[str]]]:

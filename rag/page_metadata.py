@@ -16,8 +16,8 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 
+from rag.lexical import table_rows
 from rag.page_text import (
     AGENCY_KEYS,
     CRUMB_SEPARATOR,
@@ -411,12 +411,9 @@ def _is_proper_name(label: str, text: str) -> bool:
 @functools.cache
 def _common_words() -> frozenset[str]:
     """English and French dictionary words (the bundled FreeDict eng-fra table)."""
-    table = resources.files("rag.data").joinpath("freedict_en_fr.tsv").read_text("utf-8")
     found: set[str] = set()
-    for line in table.splitlines():
-        if "\t" in line and not line.startswith("#"):
-            head, trans = line.split("\t", 1)
-            found.update(fold(w) for w in [head, *trans.split("|")] if " " not in w)
+    for head, translations in table_rows("freedict_en_fr.tsv"):
+        found.update(fold(w) for w in [head, *translations] if " " not in w)
     return frozenset(found)
 
 

@@ -12,21 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 
-from rag.lexical import _stemmers, dictionary_rows, fold
+from rag.lexical import _stemmers, dictionary_rows, fold, table_rows
 
 MAX_SENSES = 4  # translations kept per word: the first senses are the common ones
-
-
-def _rows(name: str) -> list[tuple[str, list[str]]]:
-    text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
-    out = []
-    for line in text.splitlines():
-        if line and not line.startswith("#") and "\t" in line:
-            head, trans = line.split("\t", 1)
-            out.append((head.strip(), [t.strip() for t in trans.split("|") if t.strip()]))
-    return out
 
 
 def _stem(word: str, lang: str) -> str:
@@ -70,7 +59,7 @@ def _places() -> tuple[re.Pattern[str], dict[str, str]]:
     """One pattern over every territory name of both languages (folded, longest first),
     and each name's name in the other language."""
     other: dict[str, str] = {}
-    for en, fr in _rows("places_en_fr.tsv"):
+    for en, fr in table_rows("places_en_fr.tsv"):
         if fr:
             a, b = fold(en).replace("’", "'"), fold(fr[0]).replace("’", "'")
             other.setdefault(a, b)

@@ -694,8 +694,8 @@ def _dropped_negation(qwords: Sequence[QueryWord], cited: Cited, best: int) -> b
     the claim's best sentence, by an adverb before a determiner ("pas de droit de veto")."""
     claim_toks = set().union(*(w.tokens | w.translations for w in qwords)) if qwords else set()
     for k, (text, lang) in enumerate(zip(cited.sentences, cited.languages, strict=True)):
-        ws = [x[2:] if x.startswith("d'") and len(x) > 2 else x for x in _words(text)]
         raw = _words(text)
+        ws = [x[2:] if x.startswith("d'") and len(x) > 2 else x for x in raw]
         for i, w in enumerate(ws):
             if w in _ADVERB_CUES and k == best and i + 1 < len(raw):
                 nxt = raw[i + 1]
