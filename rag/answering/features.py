@@ -94,6 +94,7 @@ _KIND_WORDS = {
 }
 PRECISION_RANK = {"year": 1, "month": 2, "day": 3, "time": 4}
 NEAR_CHARS = 60.0
+_CONJUNCTION = re.compile(r"et|and|ou|or|&", re.IGNORECASE)
 LOCAL_CHARS = 80
 FOCUS_WORDS_BEFORE = 4  # "le ministre de l'Économie Antoine Armand", "referee Martin Atkinson"
 
@@ -309,7 +310,10 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
         if w:
             toks |= set(analyze(w))
     before = c.text[: max(m.start - c.start, 0)].split()[-FOCUS_WORDS_BEFORE:]
-    after = c.text[m.end - c.start :].split()[:2] if m.kind in ("NUM", "MONEY") else []
+    after = c.text[m.end - c.start :].split()[:4] if m.kind in ("NUM", "MONEY") else []
+    # the counted noun and, across a conjunction, the one it is coordinated with ("Sept
+    # protocoles et accords")
+    after = after[:3] if len(after) > 2 and _CONJUNCTION.fullmatch(after[1]) else after[:2]
     toks |= set(analyze(" ".join(before + after)))
     return meets(q.focus, toks)
 

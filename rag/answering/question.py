@@ -18,18 +18,24 @@ from rag.lexical import analyze, fold, words
 # The kind of answer, decided by the question word that comes first.
 _TYPES = [
     ("how_many", r"\bhow (many|much|large|big|long|far|high|tall|old)\b|\bby how much\b|"
-     r"\bwhat (percentage|proportion|share|number|amount|sum|magnitude|rate|level)\b|"
+     r"\bwhat (is |was |were |are )?(the )?([\w'’-]+ )?(percentage|proportion|share|number|"
+     r"amount|sum|magnitude|rate|level|revenue|revenues|profit|price|cost|salary|budget|"
+     r"population|age|score|total|toll|turnover|sales|loss|losses|debt|deficit|fine|value|"
+     r"temperature|speed|distance|height|weight|size|growth)\b|"
      r"\bcombien\b|\bquel(le)?s? (est |était |sera )?(le |la |l')?(nombre|montant|somme|"
-     r"quantité|taux|pourcentage|part|hauteur|niveau|magnitude|score|chiffre|prix|coût|durée)"
+     r"quantité|taux|pourcentage|part|hauteur|niveau|magnitude|score|chiffre|prix|coût|durée|"
+     r"bénéfice|perte|salaire|budget|population|âge|bilan|amende|dette|déficit|valeur|"
+     r"température|vitesse|distance|poids|taille|croissance)"
      r"\b|\bjusqu'à quel (niveau|point|montant)\b"),
     ("when", r"\bwhen\b|\bquand\b|\b(what|which) (day|date|month|year|time|hour)\b|"
      r"\bwhat's the deadline\b|\bwhat is the deadline\b|\bsince when\b|\buntil when\b|"
      r"\bquel(le)? (jour|mois|année|date|heure|semaine)\b|\ben quelle année\b|"
      r"\bà quel moment\b|\bquelle période\b|\bjusqu'à quand\b|\bdepuis quand\b"),
-    ("where", r"\bwhere\b|\boù\b|\b(which|what|in which|in what) (city|town|country|countries|"
-     r"place|region|province|department|state|village|site|venue|location|area)\b|"
+    ("where", r"\bwhere\b|\boù\b|\b(which|what|in which|in what) (city|cities|town|towns|"
+     r"country|countries|places?|regions?|provinces?|departments?|states?|villages?|sites?|"
+     r"venues?|locations?|areas?)\b|"
      r"\b(dans |en )?quel(le)?s? (ville|pays|lieu|endroit|région|province|département|"
-     r"commune|site|localité|quartier)\b"),
+     r"commune|site|localité|quartier)s?\b"),
     ("why", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b|\bpour quelle raison\b|"
      r"\bhow (did|could|was|were|come)\b|\bcomment (a|ont|est|sont)\b.*\b(pu|réussi)\b"),
     ("definition", r"\bwhat does .* stand for\b|\bwhat does .* mean\b|\bc'est quoi\b|"

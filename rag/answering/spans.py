@@ -25,6 +25,7 @@ _GLUE = re.compile(
     r"^[\s,;()\[\]–—-]*(?:(?:et|and|ou|or|&|ainsi que|as well as)\b[\s,]*"
     r"(?:[a-zà-ÿ'’.-]+\s+){0,3}|(?:(?:à|en|au|aux|in|at|de|of)\s+)?)[\s(]*$"
 )
+_CONJUNCTION = re.compile(r"\b(?:et|and|ou|or|ainsi que|as well as)\b|&")
 MONTHS = {
     "en": "January February March April May June July August September October November "
     "December".split(),
@@ -87,8 +88,13 @@ def _family(m: Mention) -> str:
 
 
 def _joined(c: Candidate, a: Mention, b: Mention) -> bool:
+    """Coordinated: names of any kinds through a conjunction (the tagger often calls one of
+    "Galaxy 30 et BSAT-4b" a person), but a person and a name of another kind only so; after
+    a bare comma the person is an apposition ("l'université X, Kate Whitaker, ...")."""
     gap = c.text[a.end - c.start : b.start - c.start]
-    return bool(gap.strip()) and bool(_GLUE.match(gap))
+    if not gap.strip() or not (glue := _GLUE.match(gap)):
+        return False
+    return (a.kind == "PER") == (b.kind == "PER") or bool(_CONJUNCTION.search(glue.group(0)))
 
 
 def render(

@@ -37,6 +37,32 @@ def test_coordinated_names_answer_together_but_not_an_aside():
     assert [TEXT[m.start : m.end] for m in group] == ["Ilan Berthier", "Maud Tessier"]
 
 
+APPOSED = (
+    "Selon l'Institut des rivières, Ilan Berthier, son directeur, et l'Office du port ont "
+    "lancé deux barques, Aurore et Zéphyr."
+)
+
+
+def test_a_person_after_a_bare_comma_is_an_apposition_not_a_list():
+    def at(surface: str, kind: str) -> Mention:
+        start = APPOSED.index(surface)
+        return Mention(start=start, end=start + len(surface), kind=kind)
+
+    institute, director = at("Institut des rivières", "ORG"), at("Ilan Berthier", "PER")
+    office = at("Office du port", "ORG")
+    boats = [at("Aurore", "MISC"), at("Zéphyr", "PER")]  # the tagger's kinds, one wrong
+    cand = _Cand([institute, director, office, *boats])
+    cand.text = APPOSED
+
+    def shown(group: list[Mention]) -> list[str]:
+        return [APPOSED[m.start : m.end] for m in group]
+
+    assert shown(coordinated(cand, director)) == ["Ilan Berthier"]  # type: ignore[arg-type]
+    assert shown(coordinated(cand, institute)) == ["Institut des rivières"]  # type: ignore[arg-type]
+    # through a conjunction, names of any kinds answer together
+    assert shown(coordinated(cand, boats[0])) == ["Aurore", "Zéphyr"]  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("value", "lang", "shown"),
     [
@@ -102,6 +128,24 @@ def test_a_number_counting_another_noun_than_the_asked_one_is_marked():
     feats = {m.unit: mention_features(q, sent, m, []) for m in sent.options}  # type: ignore[arg-type]
     assert feats["cas"]["other_unit"] == 1.0 and feats["chefs"]["other_unit"] == 1.0
     assert feats["malades"]["other_unit"] == 0.0 and feats["malades"]["focus"] == 1.0
+
+
+def test_a_number_counts_the_nouns_coordinated_after_it():
+    from rag.answering.features import mention_features
+
+    text = "Sept protocoles et accords ont été signés par les deux chefs d'Etat."
+    q = analyze_question("Combien d'accords ont été signés ?", "fr")
+
+    def at(surface: str, unit: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind="NUM", value="7", unit=unit)
+
+    seven, two = at("Sept", "protocole"), at("deux", "chef")
+    sent = _Sentence([seven, two])
+    sent.text = text
+    feats = [mention_features(q, sent, m, []) for m in (seven, two)]  # type: ignore[arg-type]
+    assert feats[0]["focus"] == 1.0 and feats[0]["other_unit"] == 0.0
+    assert feats[1]["focus"] == 0.0 and feats[1]["other_unit"] == 1.0
 
 
 class _Quoted:
