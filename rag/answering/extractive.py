@@ -23,10 +23,17 @@ from rag.answering.metadata import metadata_citation, metadata_field
 from rag.answering.question import Question, analyze_question, split_question
 from rag.answering.request import AnswerRequest
 from rag.answering.scoring import AnswerModel, load_model, softmax
-from rag.answering.spans import best_mention_probability, best_mentions, expansion, render
+from rag.answering.spans import (
+    best_mention_probability,
+    best_mentions,
+    expansion,
+    render,
+    tied,
+)
 from rag.schemas import Citation
 
 MAX_SENTENCES = 3  # quoted at most; more than one only when they score close to the best
+HOLDER_POOL = 5  # the best sentences where the short answer is looked for
 
 
 @dataclass
@@ -108,13 +115,16 @@ class ExtractiveAnswerer:
         for other in cands[1:MAX_SENTENCES]:
             if other.share >= model.second_ratio * cands[0].share:
                 chosen.append(other)
-        citations = [self._cite(req, c, n) for n, c in enumerate(chosen, start=1)]
-        # the short answer is read off the quoted sentence most likely to hold it: the
-        # sentence's share times its best mention's probability (both fitted models)
+        # the short answer is read off the sentence most likely to hold it: the sentence's
+        # share times its best mention's probability (both fitted models); a sentence
+        # below the quoted ones that holds it is quoted too
         holder = max(
-            chosen,
+            [*chosen, *(c for c in cands[:HOLDER_POOL] if c not in chosen and tied(q, c))],
             key=lambda c: c.share * best_mention_probability(q, c, model.mention),
         )
+        if holder not in chosen:
+            chosen = [*chosen[: MAX_SENTENCES - 1], holder]
+        citations = [self._cite(req, c, n) for n, c in enumerate(chosen, start=1)]
         if q.qtype == "definition":  # what a name stands for: the sentence that spells it out
             text_of = req.corpus.texts
             holder = next((c for c in chosen if expansion(q, c, text_of[c.doc_id])), holder)

@@ -57,6 +57,18 @@ def best_mention_probability(q: Question, c: Candidate, model: Logistic) -> floa
     return max(mention_probabilities(q, c, model), default=0.0)
 
 
+def tied(q: Question, c: Candidate) -> bool:
+    """One of the sentence's mentions of the asked kind is tied to the question by the parse
+    or the asked noun: it fills the asked role, its head is an asked word, or the asked noun
+    qualifies it."""
+    verbs = matched_predicates(q, c)
+    for m in c.options:
+        f = mention_features(q, c, m, verbs)
+        if f["role"] or f["attached"] or f["focus"]:
+            return True
+    return False
+
+
 def best_mentions(q: Question, c: Candidate, model: Logistic) -> list[Mention]:
     """The mentions that answer, best first, with those coordinated with it."""
     scores = mention_probabilities(q, c, model)

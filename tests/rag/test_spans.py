@@ -148,6 +148,26 @@ def test_a_number_counts_the_nouns_coordinated_after_it():
     assert feats[1]["focus"] == 0.0 and feats[1]["other_unit"] == 1.0
 
 
+def test_a_mention_is_tied_to_the_question_by_its_head_not_by_being_there():
+    """A sentence ranked below the quoted ones is quoted for the short answer only when one
+    of its mentions is tied to the question (``tied``): its head is an asked word here."""
+    from rag.answering.spans import tied
+
+    text = "« Bienvenue », sourit la présidente Odile Marchand, face à Paul Henri."
+    q = analyze_question("Who presided over the first hearing?", "en")
+
+    def at(surface: str, head: str | None) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind="PER", head=head)
+
+    sent = _Sentence([at("Odile Marchand", "présidente")])
+    sent.text, sent.annotation = text, None
+    assert tied(q, sent)  # type: ignore[arg-type]
+    bare = _Sentence([at("Paul Henri", "face")])
+    bare.text, bare.annotation = text, None
+    assert not tied(q, bare)  # type: ignore[arg-type]
+
+
 class _Quoted:
     """The fields of a Candidate that ``expansion`` reads (a plain record, not a mock)."""
 
