@@ -17,7 +17,23 @@ registries, so the frequent words it lacks were translated for this project:
    tab, translations of letters, spaces, hyphens and apostrophes) and writes
    ``rag/data/common_en_fr.tsv`` and ``rag/data/common_fr_en.tsv``.
 
-Both need ``pip install wordfreq`` (the ``data`` extra).
+FreeDict's order of senses is not frequency, and it often lacks a frequent word's everyday
+sense ("people" gives "peuple, gens" but not "personnes"; "fait" gives "mature, adult, ripe";
+"share" lacks "part"). So the most frequent words it does translate got their common senses
+too, read before FreeDict's:
+
+4. ``python -m evals.make_common_words senses-list DIR`` writes ``DIR/senses_en.tsv`` and
+   ``DIR/senses_fr.tsv``: the 4,000 most frequent words of each language in wordfreq, less
+   stopwords and malformed words, that the dictionary's other tables (FreeDict, then the
+   words it lacks) translate, each with the senses they give (3,511 English and 3,600 French
+   words).
+5. Each word got one to three senses, the most common in news first, in base form, written
+   by the developers with language-model helpers into ``DIR/out_senses_en_*.tsv`` and
+   ``DIR/out_senses_fr_*.tsv``.
+6. ``python -m evals.make_common_words senses-merge DIR`` checks them as in step 3 and writes
+   ``rag/data/senses_en_fr.tsv`` and ``rag/data/senses_fr_en.tsv``.
+
+All need ``pip install wordfreq`` (the ``data`` extra).
 """
 
 from __future__ import annotations
@@ -29,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "rag" / "data"
 TOP = 10_000  # most frequent words of each language looked at
+SENSES_TOP = 4_000  # most frequent words whose common senses are written
 MAX_SENSES = 3
 _WORD = re.compile(r"[a-zà-ÿœæ-]{3,}")
 _TRANSLATION = re.compile(r"[A-Za-zÀ-ÿœŒæÆ][A-Za-zÀ-ÿœŒæÆ' ’-]*")
@@ -90,13 +107,67 @@ def read_authored(paths: list[Path], allowed: set[str]) -> dict[str, list[str]]:
     return out
 
 
+SENSES_HEADER = (
+    "# {direction}: the common senses of the {top} most frequent words of wordfreq {version} "
+    "that the dictionary's other tables translate, most common first, written for this "
+    "project (evals/make_common_words.py senses); read before them.\n"
+)
+
+
+def senses_to_write(lang: str, top: int = SENSES_TOP) -> list[tuple[str, list[str]]]:
+    """The frequent words of ``lang`` the dictionary translates without the senses table,
+    with the senses it gives them."""
+    import wordfreq
+
+    from rag import lexical
+
+    # the dictionary as it reads without this table (a fresh process: nothing cached yet)
+    others: dict[str, tuple[str, ...]] = {
+        k: tuple(t for t in tables if t not in lexical.SENSES.values())
+        for k, tables in lexical.DICTIONARY.items()
+    }
+    lexical.DICTIONARY = others  # type: ignore[assignment]
+    from rag.answering.bilingual import translate
+    from rag.lexical import stopwords
+
+    stop = stopwords()
+    out = []
+    for w in wordfreq.top_n_list(lang, top):
+        if _WORD.fullmatch(w) and w not in stop and (senses := translate(w, lang)):
+            out.append((w, senses))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("list", "merge"))
+    parser.add_argument("step", choices=("list", "merge", "senses-list", "senses-merge"))
     parser.add_argument("dir", type=Path)
     args = parser.parse_args()
     from importlib.metadata import version
 
+    if args.step == "senses-list":
+        args.dir.mkdir(parents=True, exist_ok=True)
+        for lang in ("en", "fr"):
+            listing = senses_to_write(lang)
+            text = "".join(f"{w}\t{'|'.join(ts)}\n" for w, ts in listing)
+            (args.dir / f"senses_{lang}.tsv").write_text(text, encoding="utf-8")
+            print(f"{lang}: {len(listing)} words")
+        return
+    if args.step == "senses-merge":
+        for lang, name, direction in (
+            ("en", "senses_en_fr.tsv", "English -> French"),
+            ("fr", "senses_fr_en.tsv", "French -> English"),
+        ):
+            listed_rows = (args.dir / f"senses_{lang}.tsv").read_text(encoding="utf-8")
+            listed = {line.split("\t", 1)[0] for line in listed_rows.splitlines()}
+            senses = read_authored(sorted(args.dir.glob(f"out_senses_{lang}_*.tsv")), listed)
+            head = SENSES_HEADER.format(
+                direction=direction, top=SENSES_TOP, version=version("wordfreq")
+            )
+            body = "".join(f"{w}\t{'|'.join(ts)}\n" for w, ts in sorted(senses.items()))
+            (DATA / name).write_text(head + body, encoding="utf-8")
+            print(f"{name}: {len(senses)} of {len(listed)} words")
+        return
     if args.step == "list":
         args.dir.mkdir(parents=True, exist_ok=True)
         for lang in ("en", "fr"):

@@ -106,13 +106,17 @@ def _word_tokens(w: str) -> tuple[str, ...]:
     return (stem,)
 
 
-# The bilingual dictionary, in bundled tables (rag/data): FreeDict's eng-fra (and its
-# reversal, evals/make_bilingual.py), then the common words FreeDict lacks, written for this
-# project from word-frequency lists (evals/make_common_words.py). Per direction: that
-# direction's tables in order, then the other direction's authored table read backwards.
+# The bilingual dictionary, in bundled tables (rag/data): the common senses of frequent
+# words, FreeDict's eng-fra (and its reversal, evals/make_bilingual.py), then the common words
+# FreeDict lacks, both written for this project from word-frequency lists
+# (evals/make_common_words.py). Per direction: that direction's tables in order, then the
+# other direction's table of words FreeDict lacks read backwards.
 _FREEDICT = {"en": "freedict_en_fr.tsv", "fr": "freedict_fr_en.tsv"}  # en: English -> French
 _AUTHORED = {"en": "common_en_fr.tsv", "fr": "common_fr_en.tsv"}
-DICTIONARY = {lang: (_FREEDICT[lang], _AUTHORED[lang]) for lang in ("en", "fr")}
+# first of all, the common senses of the most frequent words FreeDict does translate, most
+# common first (FreeDict's order is not frequency, and it often lacks the everyday sense)
+SENSES = {"en": "senses_en_fr.tsv", "fr": "senses_fr_en.tsv"}
+DICTIONARY = {lang: (SENSES[lang], _FREEDICT[lang], _AUTHORED[lang]) for lang in ("en", "fr")}
 
 
 def table_rows(name: str) -> list[tuple[str, list[str]]]:

@@ -127,7 +127,10 @@ def test_words_carry_their_translation():
         ("governor", "en", "gouverneur"),
         ("épidémie", "fr", "epidemic"),
         ("entreprises", "fr", "company"),
-        ("horses", "en", "cheval"),  # FreeDict's own entries come first
+        ("horses", "en", "cheval"),
+        ("people", "en", "personnes"),  # everyday senses FreeDict lacks (rag/data/senses_*)
+        ("share", "en", "part"),
+        ("fait", "fr", "fact"),
     ],
 )
 def test_the_dictionary_knows_frequent_words_both_ways(word, lang, translation):
