@@ -643,11 +643,26 @@ def _mismatched_polarity(
     return False
 
 
+_BY = re.compile(r"\b(?:par|by)\s+", re.IGNORECASE)
+
+
 def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
-    """Tokens (with translations) of a verb's doer and of the one it acts upon."""
+    """Tokens (with translations) of a verb's doer and of the one it acts upon.
+
+    A passive verb's agent that the parse hung lower ("accueilli sur le perron de l'Élysée
+    par X": "par X" under "Élysée") is read off its oblique; a participle's subject span
+    that runs over the verb ("Zelensky, accueilli ...") stops before it."""
     doer: set[str] = set()
     patient: set[str] = set()
+    has_agent = any(role == "agent" for role, _, _ in pred.args)
     for role, a, b in pred.args:
+        if a <= pred.start < b:
+            b = pred.start
+        if pred.passive and not has_agent and role == "obl":
+            by = _BY.search(text, a, b)
+            if by is None:
+                continue
+            role, a = "agent", by.end()
         if pred.passive:
             role = {"subj": "obj", "agent": "subj"}.get(role, role)
         toks = {t for w in _words(text[a:b]) for t in _lemma_tokens(w, lang)}

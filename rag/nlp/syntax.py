@@ -228,6 +228,8 @@ _ARG_ROLES = {
 def is_passive(v: Token) -> bool:
     if any(c.dep_ in PASSIVE_MARKS for c in v.children):
         return True
+    if any(c.dep_ in ("aux", "aux:tense") and c.lemma_ in ("avoir", "have") for c in v.children):
+        return False  # a compound past hung on a noun ("une idée que Kiev a rejetée")
     participle = v.tag_ == "VBN" or (
         "Part" in v.morph.get("VerbForm") and "Past" in v.morph.get("Tense")
     )

@@ -93,6 +93,18 @@ def test_french_active_subject_and_object(read):
     assert args["obl"] == "la présidence"
 
 
+def test_a_compound_past_on_a_noun_is_active(read):
+    """ "une idée que Valbourg a rejetée": the participle hangs on the noun, but "a" makes it
+    a compound past, not a passive (whose auxiliary is "être")."""
+    r = read(
+        "Oui, le conseil a insisté pour figurer parmi les garants, une idée que Valbourg et "
+        "ses alliés ont rejetée."
+    )
+    assert not r.predicate("rejeter").passive
+    r = read("Une idée rejetée par Valbourg a été retenue.")
+    assert r.predicate("rejeter").passive
+
+
 def test_english_passive_subject_and_agent(read):
     r = read("Jane Morvel was appointed by the council of Valbourg.", "en")
     m = r.mention("Jane Morvel")

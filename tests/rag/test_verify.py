@@ -319,8 +319,10 @@ INVENTIONS = [
         "Emmanuel Macron a été accueilli sur le perron de l'Élysée par Volodymyr Zelensky.",
         "reversed",
         marks=pytest.mark.xfail(strict=True, reason=(
-            "the passage's participle clause ('Zelensky, accueilli ... par Macron') is parsed "
-            "with no subject and its agent as an oblique, so no doer and patient to compare")),
+            "the reversal is read (the passage's agent 'par Emmanuel Macron', which the parse "
+            "hangs under 'Élysée', is taken from the oblique), but every word of the claim is "
+            "in the passage: one contradiction (-2.27) does not outweigh full overlap in the "
+            "fitted claim model (support 0.82)")),
     ),
     # a superlative the passage does not give
     ("What was agreed at the Paris meeting?", "Vingt-six pays",
