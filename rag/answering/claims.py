@@ -751,6 +751,19 @@ def _missing_date_values(claim: str, parsed: SentenceAnnotation | None, cited: C
 _RESTRICTIVE = re.compile(r"\bn(?:e\b|')[^.;:]{0,60}?\bque?\b")  # "ne ... que": only
 
 
+# English "only" singles a thing out after an article or before a count ("the only leader",
+# "only three of the 28"); elsewhere it is a focus adverb ("still only a draft", "would only
+# happen once"). "most" before "of" is a quantifier ("most of them"), not a superlative.
+_SINGLING = frozenset("the a an".split())
+_COUNT = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty")
+
+
+def _not_superlative(word: str, before: str, after: str) -> bool:
+    if word == "only":
+        return before not in _SINGLING and not _COUNT.fullmatch(after)
+    return word == "most" and after == "of"
+
+
 def unmet_superlatives(claim: str, hay: set[str], text: str = "") -> list[str]:
     """Superlatives and intensifiers of the claim that the cited text (in either language)
     does not give."""
@@ -759,8 +772,12 @@ def unmet_superlatives(claim: str, hay: set[str], text: str = "") -> list[str]:
     hay_words = _hay_words(hay)
     restrictive = bool(_RESTRICTIVE.search(fold(text).replace("’", "'")))
     out = []
-    for w in words:
+    for i, w in enumerate(words):
         if w in _ONLY and restrictive:
+            continue
+        if _not_superlative(
+            w, words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""
+        ):
             continue
         if w in _SUPERLATIVE_WORDS:
             groups = [g for g in _SUPERLATIVES if w in g]

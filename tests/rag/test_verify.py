@@ -262,6 +262,23 @@ def test_false_claims_are_removed_even_citing_the_right_passage(
     assert u.sentence == claim and why in u.reason
 
 
+@pytest.mark.parametrize(
+    ("claim", "unmet"),
+    [
+        ("He called the mayor the only candidate able to win.", ["only"]),
+        ("Only three of the 28 points are still disputed.", ["only"]),
+        ("It is the most ambitious plan so far.", ["most"]),
+        ("It is still only a draft declaration.", []),  # a focus adverb, not a superlative
+        ("This would only happen once the war is over.", []),
+        ("The coalition has 35 members, most of them European.", []),  # a quantifier
+    ],
+)
+def test_only_and_most_are_superlatives_when_they_single_out(claim, unmet):
+    from rag.answering.claims import unmet_superlatives
+
+    assert unmet_superlatives(claim, set(), "") == unmet
+
+
 PARAPHRASES = [
     pytest.param(
         "Qui a rejoint la réunion de la coalition ?", "Marco Rubio, a rejoint",
