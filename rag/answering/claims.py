@@ -197,7 +197,8 @@ def claim_features(
     f = dict.fromkeys(READ, 0.0)
     f["lexical"] = lexical
     f["sentence"] = max(per, default=0.0)
-    names = claim_names(claim, qwords)
+    weekdays, months = _calendar()  # a day or month is a date, checked as one
+    names = [(n, ws) for n, ws in claim_names(claim, qwords) if fold(n) not in (weekdays | months)]
     missing_names = [n for n, ws in names if not _name_met(n, ws, hay)]
     unknown = [
         n for n, ws in names if vocab is not None and n in missing_names
@@ -708,20 +709,30 @@ def _dropped_negation(qwords: Sequence[QueryWord], cited: Cited, best: int) -> b
     progress", "aucune avancée") that the claim uses (the claim not being negated); and in
     the claim's best sentence, by an adverb before a determiner ("pas de droit de veto")."""
     claim_toks = set().union(*(w.tokens | w.translations for w in qwords)) if qwords else set()
-    for k, (text, lang) in enumerate(zip(cited.sentences, cited.languages, strict=True)):
-        raw = _words(text)
-        ws = [x[2:] if x.startswith("d'") and len(x) > 2 else x for x in raw]
-        for i, w in enumerate(ws):
-            if w in _ADVERB_CUES and k == best and i + 1 < len(raw):
-                nxt = raw[i + 1]
-                if not (nxt in _PARTITIVE or (nxt.startswith("d'") and len(nxt) > 2)):
-                    continue
-            elif w not in _SCOPE_CUES:
+    for k, (sentence, lang) in enumerate(zip(cited.sentences, cited.languages, strict=True)):
+        for text in _CLAUSE_BREAK.split(sentence):  # a cue's scope ends at punctuation
+            if _negated_in(text, lang, claim_toks, k == best):
+                return True
+    return False
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”]")
+
+
+def _negated_in(text: str, lang: str, claim_toks: set[str], best: bool) -> bool:
+    """One clause: a cue, then (within four words) a word the claim uses."""
+    raw = _words(text)
+    ws = [x[2:] if x.startswith("d'") and len(x) > 2 else x for x in raw]
+    for i, w in enumerate(ws):
+        if w in _ADVERB_CUES and best and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            if not (nxt in _PARTITIVE or (nxt.startswith("d'") and len(nxt) > 2)):
                 continue
-            scope = [x for x in ws[i + 1 : i + 5] if x not in _SCOPE_SKIP][:2]
-            for x in scope:
-                if _lemma_tokens(x, lang) & claim_toks:
-                    return True
+        elif w not in _SCOPE_CUES:
+            continue
+        scope = [x for x in ws[i + 1 : i + 5] if x not in _SCOPE_SKIP][:2]
+        if any(_lemma_tokens(x, lang) & claim_toks for x in scope):
+            return True
     return False
 
 

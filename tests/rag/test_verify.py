@@ -525,3 +525,27 @@ def test_a_noun_negated_by_pas_de_is_a_dropped_negation_when_the_claim_states_it
 
     assert dropped(VETO) == 1.0
     assert dropped(VETO.replace("avait un droit", "n'avait pas de droit")) == 0.0
+
+
+def test_a_negations_scope_ends_at_punctuation(setup, verifier):
+    """ "Il ne s'agit en aucun cas, a précisé la présidence, de ...": "aucun" negates "cas",
+    not the reporting verb after the comma, so a claim saying "the Élysée said" drops no
+    negation; a claim that the passage's words deny still does."""
+    s = setup("Would the troops be combat troops?", "en aucun cas")
+    check = check_for(verifier, s)
+
+    def read(claim: str) -> dict[str, float]:
+        qwords = claim_words(claim, "en", s.request.corpus)
+        return check.read(claim, qwords, [s.right]).reading.features
+
+    said = "The Élysée said the deployment would be carried out on land, in the air and at sea."
+    assert read(said)["dropped_negation"] == 0.0
+    assert read("The Élysée said it is in some cases about combat troops.")["dropped_negation"]
+
+
+def test_a_month_in_a_claim_is_a_date_not_a_missing_name(setup, verifier):
+    s = setup("What did Zelensky say on Sunday evening?", "allocution dimanche soir")
+    check = check_for(verifier, s)
+    claim = "In an address on Sunday evening, January 4, Zelensky spoke about the meetings."
+    reading = check.read(claim, claim_words(claim, "en", s.request.corpus), [s.right]).reading
+    assert "January" not in reading.missing_names and reading.features["names_unknown"] == 0.0
