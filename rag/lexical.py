@@ -35,6 +35,7 @@ _NUMBERS = {
     "vingt": "20", "twenty": "20", "trente": "30", "thirty": "30", "quarante": "40",
     "forty": "40", "cinquante": "50", "fifty": "50", "cent": "100", "hundred": "100",
 }  # fmt: skip
+_NUMBERS_RE = "|".join(w for w in _NUMBERS if not w.startswith(("cent", "hundred")))
 _COMPOUND = re.compile(
     r"\b(vingt|twenty|trente|thirty|quarante|forty|cinquante|fifty)[- ]"
     r"(et[- ])?(un|one|deux|two|trois|three|quatre|four|cinq|five|six|sept|seven|huit|eight|"
@@ -69,11 +70,24 @@ def stopwords() -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
+_UNITS = r"un|one|deux|two|trois|three|quatre|four|cinq|five|six|sept|seven|huit|eight|neuf|nine"
+# hundreds, after the tens have become digits: "cent douze" (112), "two hundred and 50" (250)
+_HUNDREDS = re.compile(
+    rf"\b(?:({_UNITS})[- ])?(?:cents?|hundred)\b(?:[- ](?:and[- ])?(\d{{1,2}}|{_NUMBERS_RE})\b)?",
+    re.IGNORECASE,
+)
+
+
 def _numbers_to_digits(text: str) -> str:
     def compound(m: re.Match[str]) -> str:
         return str(int(_NUMBERS[m.group(1).lower()]) + int(_NUMBERS[m.group(3).lower()]))
 
-    return _COMPOUND.sub(compound, text)
+    def hundreds(m: re.Match[str]) -> str:
+        times = int(_NUMBERS[m.group(1).lower()]) if m.group(1) else 1
+        rest = m.group(2) or "0"
+        return str(times * 100 + int(_NUMBERS.get(rest.lower(), rest)))
+
+    return _HUNDREDS.sub(hundreds, _COMPOUND.sub(compound, text))
 
 
 def words(text: str) -> list[str]:

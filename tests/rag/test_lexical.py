@@ -21,6 +21,12 @@ def test_stems_fold_accents():
 def test_number_words_become_digits():
     assert "26" in analyze("Vingt-six pays")
     assert "26" in analyze("twenty-six countries")
+    # hundreds compose: "cent douze drones" is 112 drones, not 100 and 12
+    assert words("cent douze drones")[0] == "112"
+    assert words("deux cent cinquante missiles")[0] == "250"
+    assert words("one hundred and twelve drones")[0] == "112"
+    assert words("deux cent vingt-trois")[0] == "223"
+    assert words("des centaines au centre") == ["centaines", "centre"]
 
 
 def test_english_cognates_meet_french_words():
