@@ -110,6 +110,7 @@ REPORTING = tuple(
     "expliquer explique indiquer indique estimer estime souligner souligne preciser precise "
     "assurer assure confier confie".split()
 )
+_REPORTING_SET = frozenset(REPORTING)
 # the usual abbreviations of the names of states and unions, and what they stand for
 ABBREVIATIONS = {
     "us": ("etats-unis", "americain", "united states"),
@@ -675,7 +676,12 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
 
 
 def _swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int) -> bool:
-    """The claim's doer is the passage verb's patient and not its doer, or the other way."""
+    """The claim's doer is the passage verb's patient and not its doer, or the other way.
+
+    Not for a reporting verb: what it takes is what was said, and French puts its subject
+    after it ("..., indique l'Élysée"), which the parse reads as its object."""
+    if fold(c.lemma) in _REPORTING_SET or fold(p.lemma) in _REPORTING_SET:
+        return False
     c_doer, c_patient = _roles(claim, c, lang)
     p_doer, p_patient = _roles(cited.doc_texts[i], p, cited.languages[i])
     if not (p_doer and p_patient):

@@ -549,3 +549,16 @@ def test_a_month_in_a_claim_is_a_date_not_a_missing_name(setup, verifier):
     claim = "In an address on Sunday evening, January 4, Zelensky spoke about the meetings."
     reading = check.read(claim, claim_words(claim, "en", s.request.corpus), [s.right]).reading
     assert "January" not in reading.missing_names and reading.features["names_unknown"] == 0.0
+
+
+def test_a_reporting_verbs_inverted_subject_is_not_a_reversal(setup, verifier):
+    """ "..., indique l'Élysée": French puts a reporting verb's subject after it, and the
+    parse reads it as the object; "the Élysée says" is not who-did-what reversed."""
+    s = setup("What is the new platform for?", "indique l'Élysée")
+    check = check_for(verifier, s)
+    claim = (
+        "The platform is meant to consolidate the coalition's work with the United States, "
+        "the Élysée says."
+    )
+    features = check.read(claim, claim_words(claim, "en", s.request.corpus), [s.right])
+    assert features.reading.features["direction"] == 0.0
