@@ -31,11 +31,14 @@ _TYPES = [
      r"\bwhat's the deadline\b|\bwhat is the deadline\b|\bsince when\b|\buntil when\b|"
      r"\bquel(le)? (jour|mois|année|date|heure|semaine)\b|\ben quelle année\b|"
      r"\bà quel moment\b|\bquelle période\b|\bjusqu'à quand\b|\bdepuis quand\b"),
-    ("where", r"\bwhere\b|\boù\b|\b(which|what|in which|in what) (city|cities|town|towns|"
-     r"country|countries|places?|regions?|provinces?|departments?|states?|villages?|sites?|"
-     r"venues?|locations?|areas?)\b|"
+    ("where", r"\bwhere\b|\boù\b|\b(which|what|in which|in what|at which|at what) "
+     r"((?!(did|does|do|is|was|were|are|has|have|had|will|would|can|could|the|a|an)\b)"
+     r"[\w'-]+ )?(high )?(city|cities|town|towns|country|countries|places?|regions?|"
+     r"provinces?|departments?|states?|villages?|sites?|venues?|locations?|areas?|schools?|"
+     r"universit(y|ies)|hospitals?|stadiums?|airports?|stations?|prisons?|campus)\b|"
      r"\b(dans |en )?quel(le)?s? (ville|pays|lieu|endroit|région|province|département|"
-     r"commune|site|localité|quartier)s?\b"),
+     r"commune|site|localité|quartier|école|lycée|collège|université|hôpital|stade|"
+     r"aéroport|gare|prison)s?\b"),
     ("why", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b|\bpour quelle raison\b|"
      r"\bhow (did|could|was|were|come)\b|\bcomment (a|ont|est|sont)\b.*\b(pu|réussi)\b"),
     ("definition", r"\bwhat does .* stand for\b|\bwhat does .* mean\b|\bc'est quoi\b|"
