@@ -276,6 +276,15 @@ def claim_names(claim: str, qwords: Sequence[QueryWord]) -> list[tuple[str, list
     return out
 
 
+def claim_name_runs(claim: str, qwords: Sequence[QueryWord]) -> list[list[QueryWord]]:
+    """The claim words of each name of several words, days and months left out."""
+    weekdays, months = _calendar()
+    return [
+        ws for n, ws in claim_names(claim, qwords) if len(ws) > 1 and fold(n) not in weekdays
+        and fold(n) not in months
+    ]  # fmt: skip
+
+
 def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str]) -> bool:
     """One of the name's words is there, or, for a territory, its name in the other language
     ("United States" for "États-Unis")."""

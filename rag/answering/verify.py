@@ -33,6 +33,7 @@ from rag.answering.claims import (
     Reading,
     answer_body,
     claim_features,
+    claim_name_runs,
     meets,
 )
 from rag.answering.corpus import CorpusView
@@ -95,18 +96,35 @@ _REFUSAL = re.compile(
 BACK_SENSES = 2  # translations of each cited word that a claim word may meet
 
 
-def coverage(qwords: Sequence[QueryWord], tokens: set[str], idf: Mapping[str, float]) -> float:
+def coverage(
+    qwords: Sequence[QueryWord],
+    tokens: set[str],
+    idf: Mapping[str, float],
+    names: Sequence[Sequence[QueryWord]] = (),
+) -> float:
     """Share of the claim's (idf-weighted) words that the cited text meets: in its words, or
-    through a translation either way (the claim's word translated, or the text's)."""
+    through a translation either way (the claim's word translated, or the text's). A name of
+    several words (``names``) is met as a whole when one of them is ("Vladimir Poutine" where
+    the passage says "Poutine")."""
+    level = {id(w): _met_level(w, tokens) for w in qwords}
+    for run in names:
+        best = max((level.get(id(w), 0.0) for w in run), default=0.0)
+        for w in run:
+            level[id(w)] = best
     total = hit = 0.0
     for w in qwords:
         weight = max((idf.get(t, 0.0) for t in w.tokens | w.translations), default=0.0)
         total += weight
-        if w.tokens & tokens:
-            hit += weight
-        elif w.translations & tokens or any(BACK + t in tokens for t in w.tokens):
-            hit += 0.8 * weight
+        hit += level[id(w)] * weight
     return hit / total if total else 0.0
+
+
+def _met_level(w: QueryWord, tokens: set[str]) -> float:
+    if w.tokens & tokens:
+        return 1.0
+    if w.translations & tokens or any(BACK + t in tokens for t in w.tokens):
+        return 0.8
+    return 0.0
 
 
 def text_tokens(text: str, lang: str, lemmas: Sequence[str] = ()) -> set[str]:
@@ -448,8 +466,9 @@ class Check:
         )
         corpus = self.request.corpus
         toks = [self._toks(n, sp) for n, sp in spans]
-        lexical = coverage(qwords, meta.union(*toks), idf)
-        per_sentence = [coverage(qwords, t, idf) for t in toks]
+        runs = claim_name_runs(claim, qwords)
+        lexical = coverage(qwords, meta.union(*toks), idf, runs)
+        per_sentence = [coverage(qwords, t, idf, runs) for t in toks]
         claim_lang = claim_language(claim, self.lang)
         docs = [self.context[n - 1].doc_id for n, _ in spans]
         langs = [corpus.language(d) for d in docs]

@@ -30,6 +30,7 @@ from rag.answering.verify import (
     split_sentences,
 )
 from rag.chunking import split_sentences as article_sentences
+from rag.lexical import analyze
 from rag.retrieval import _passage
 from rag.schemas import Passage
 
@@ -562,3 +563,19 @@ def test_a_reporting_verbs_inverted_subject_is_not_a_reversal(setup, verifier):
     )
     features = check.read(claim, claim_words(claim, "en", s.request.corpus), [s.right])
     assert features.reading.features["direction"] == 0.0
+
+
+def test_a_name_of_several_words_is_met_as_a_whole():
+    """ "Vladimir Poutine" where the passage says "Poutine": the first name is not a word the
+    passage lacks."""
+    from rag.answering.claims import claim_name_runs
+    from rag.answering.verify import coverage
+
+    claim = "Vladimir Poutine recevra Steve Witkoff."
+    qwords = claim_words(claim, "fr")
+    passage = set(analyze("Poutine recevra Witkoff à Moscou."))
+    idf = {t: 1.0 for w in qwords for t in w.tokens | w.translations}
+    runs = claim_name_runs(claim, qwords)
+    assert [[w.word for w in run] for run in runs] == [["vladimir", "poutine"], ["steve", "witkoff"]]
+    assert coverage(qwords, passage, idf) < 1.0
+    assert coverage(qwords, passage, idf, runs) == 1.0
