@@ -576,6 +576,9 @@ def test_a_name_of_several_words_is_met_as_a_whole():
     passage = set(analyze("Poutine recevra Witkoff à Moscou."))
     idf = {t: 1.0 for w in qwords for t in w.tokens | w.translations}
     runs = claim_name_runs(claim, qwords)
-    assert [[w.word for w in run] for run in runs] == [["vladimir", "poutine"], ["steve", "witkoff"]]
+    assert [[w.word for w in run] for run in runs] == [
+        ["vladimir", "poutine"],
+        ["steve", "witkoff"],
+    ]
     assert coverage(qwords, passage, idf) < 1.0
     assert coverage(qwords, passage, idf, runs) == 1.0
