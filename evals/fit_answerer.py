@@ -221,7 +221,8 @@ def fit_ranker(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], lam: float) -
 def cv_ranker(
     xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], groups: Sequence[str]
 ) -> tuple[float, list[np.ndarray]]:
-    """The regularisation with the best out-of-fold top-1 accuracy, and the out-of-fold
+    """The regularisation with the best out-of-fold top-1 accuracy (the strongest of those
+    tied: top-1 moves by whole questions, and ties are common), and the out-of-fold
     scores of every question with it (what the confidence model learns from)."""
     keys = sorted(set(groups))
     folds = [keys[i::FOLDS] for i in range(FOLDS)]
@@ -237,7 +238,7 @@ def cv_ranker(
         top1 = np.mean(
             [y[int(np.argmax(s))] for s, y in zip(out, ys, strict=True) if len(s) and y.any()]
         )
-        if top1 > best[0]:
+        if top1 >= best[0]:  # a tie goes to the stronger penalty (the simpler model)
             best = (float(top1), lam, out)
     return best[1], best[2]
 
