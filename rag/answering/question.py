@@ -339,6 +339,11 @@ def find_names(text: str, corpus: CorpusView | None) -> list[NameRef]:
         if a < b:
             spans += _split_unknown(text, a, b, corpus)
     for m in _QUOTED.finditer(text):
+        quoted = m.group(1)
+        # a quoted phrase in lower case that the articles never name is their words quoted,
+        # perhaps translated ('its "historic flood" record' for "crue historique"): words
+        if quoted == quoted.lower() and corpus is not None and corpus.name_kind(quoted) is None:
+            continue
         spans.append((m.start(1), m.end(1)))
     if corpus is not None:
         spans += _known_runs(text, corpus, spans)

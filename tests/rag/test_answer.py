@@ -256,3 +256,17 @@ def test_swapped_roles_are_not_an_answer(assistant):
     assert swapped.abstained, swapped.answer
     right = assistant.ask("How many drones did Russia fire at Ukraine that night?")
     assert not right.abstained and "112" in (right.short_answer or "")
+
+
+def test_a_quoted_phrase_in_lower_case_is_words_not_a_name(assistant):
+    """'its "historic flood" record' quotes the article's words, maybe translated ("crue
+    historique"): they are asked words that meet through the dictionary, not a name that the
+    articles never use (which would make the question look off-topic)."""
+    from rag.answering.question import analyze_question
+
+    corpus = assistant.prepare("Who leads the coalition?").request.corpus
+    q = analyze_question('Who said the "reassurance force" would deploy?', "en", corpus)
+    assert not any("reassurance" in n.text for n in q.names)
+    assert any(t.word == "reassurance" and not t.in_name for t in q.terms)
+    q = analyze_question('Who leads the "Coalition of the Willing"?', "en", corpus)
+    assert any(n.text == "Coalition of the Willing" for n in q.names)
