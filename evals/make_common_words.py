@@ -138,13 +138,28 @@ def senses_to_write(lang: str, top: int = SENSES_TOP) -> list[tuple[str, list[st
     return out
 
 
+def write_table(
+    folder: Path, kind: str, lang: str, listed: set[str], header: str, top: int
+) -> None:
+    """Check the translated files of ``kind`` ("common": ``out_{lang}_*.tsv``, "senses":
+    ``out_senses_{lang}_*.tsv``) and write ``rag/data/{kind}_{en_fr|fr_en}.tsv``."""
+    from importlib.metadata import version
+
+    prefix = "out" if kind == "common" else f"out_{kind}"
+    rows = read_authored(sorted(folder.glob(f"{prefix}_{lang}_*.tsv")), listed)
+    name = f"{kind}_{'en_fr' if lang == 'en' else 'fr_en'}.tsv"
+    direction = "English -> French" if lang == "en" else "French -> English"
+    head = header.format(direction=direction, top=top, version=version("wordfreq"))
+    body = "".join(f"{w}\t{'|'.join(ts)}\n" for w, ts in sorted(rows.items()))
+    (DATA / name).write_text(head + body, encoding="utf-8")
+    print(f"{name}: {len(rows)} of {len(listed)} words")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("step", choices=("list", "merge", "senses-list", "senses-merge"))
     parser.add_argument("dir", type=Path)
     args = parser.parse_args()
-    from importlib.metadata import version
-
     if args.step == "senses-list":
         args.dir.mkdir(parents=True, exist_ok=True)
         for lang in ("en", "fr"):
@@ -154,19 +169,10 @@ def main() -> None:
             print(f"{lang}: {len(listing)} words")
         return
     if args.step == "senses-merge":
-        for lang, name, direction in (
-            ("en", "senses_en_fr.tsv", "English -> French"),
-            ("fr", "senses_fr_en.tsv", "French -> English"),
-        ):
+        for lang in ("en", "fr"):
             listed_rows = (args.dir / f"senses_{lang}.tsv").read_text(encoding="utf-8")
             listed = {line.split("\t", 1)[0] for line in listed_rows.splitlines()}
-            senses = read_authored(sorted(args.dir.glob(f"out_senses_{lang}_*.tsv")), listed)
-            head = SENSES_HEADER.format(
-                direction=direction, top=SENSES_TOP, version=version("wordfreq")
-            )
-            body = "".join(f"{w}\t{'|'.join(ts)}\n" for w, ts in sorted(senses.items()))
-            (DATA / name).write_text(head + body, encoding="utf-8")
-            print(f"{name}: {len(senses)} of {len(listed)} words")
+            write_table(args.dir, "senses", lang, listed, SENSES_HEADER, SENSES_TOP)
         return
     if args.step == "list":
         args.dir.mkdir(parents=True, exist_ok=True)
@@ -175,16 +181,9 @@ def main() -> None:
             (args.dir / f"{lang}.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
             print(f"{lang}: {len(words)} words to translate")
         return
-    for lang, name, direction in (
-        ("en", "common_en_fr.tsv", "English -> French"),
-        ("fr", "common_fr_en.tsv", "French -> English"),
-    ):
+    for lang in ("en", "fr"):
         listed = set((args.dir / f"{lang}.txt").read_text(encoding="utf-8").split())
-        rows = read_authored(sorted(args.dir.glob(f"out_{lang}_*.tsv")), listed)
-        head = HEADER.format(direction=direction, top=TOP, version=version("wordfreq"))
-        body = "".join(f"{w}\t{'|'.join(ts)}\n" for w, ts in sorted(rows.items()))
-        (DATA / name).write_text(head + body, encoding="utf-8")
-        print(f"{name}: {len(rows)} of {len(listed)} words")
+        write_table(args.dir, "common", lang, listed, HEADER, TOP)
 
 
 if __name__ == "__main__":

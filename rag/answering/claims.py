@@ -198,8 +198,7 @@ def claim_features(
     f = dict.fromkeys(READ, 0.0)
     f["lexical"] = lexical
     f["sentence"] = max(per, default=0.0)
-    weekdays, months = _calendar()  # a day or month is a date, checked as one
-    names = [(n, ws) for n, ws in claim_names(claim, qwords) if fold(n) not in (weekdays | months)]
+    names = _undated(claim_names(claim, qwords))
     missing_names = [n for n, ws in names if not _name_met(n, ws, hay)]
     unknown = [
         n for n, ws in names if vocab is not None and n in missing_names
@@ -278,11 +277,15 @@ def claim_names(claim: str, qwords: Sequence[QueryWord]) -> list[tuple[str, list
 
 def claim_name_runs(claim: str, qwords: Sequence[QueryWord]) -> list[list[QueryWord]]:
     """The claim words of each name of several words, days and months left out."""
+    return [ws for _, ws in _undated(claim_names(claim, qwords)) if len(ws) > 1]
+
+
+def _undated(
+    names: Sequence[tuple[str, list[QueryWord]]],
+) -> list[tuple[str, list[QueryWord]]]:
+    """The names that are not a day or a month: those are dates, and checked as dates."""
     weekdays, months = _calendar()
-    return [
-        ws for n, ws in claim_names(claim, qwords) if len(ws) > 1 and fold(n) not in weekdays
-        and fold(n) not in months
-    ]  # fmt: skip
+    return [(n, ws) for n, ws in names if fold(n) not in weekdays and fold(n) not in months]
 
 
 def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str]) -> bool:
@@ -476,9 +479,7 @@ def _reversed(
     "was welcomed by X"). The passage's names and voice come from the parse stored at
     ingest; the claim is read by word order alone (no pipeline is loaded at query time).
     """
-    weekdays, months = _calendar()
-    names = [(n, ws) for n, ws in names if fold(n) not in weekdays and fold(n) not in months]
-    if len(names) < 2 or not verbs:
+    if len(names) < 2 or not verbs:  # ``names``: the claim's, days and months left out
         return False
     folded = fold(claim)
     claim_spans = [(m.start(), m.end(), ws) for (_, ws), m in _locate(claim, names)]

@@ -94,7 +94,9 @@ _KIND_WORDS = {
 }
 PRECISION_RANK = {"year": 1, "month": 2, "day": 3, "time": 4}
 NEAR_CHARS = 60.0
-_CONJUNCTION = re.compile(r"et|and|ou|or|&", re.IGNORECASE)
+# a coordinating conjunction: a whole word ("Sept protocoles et accords"), or found in the
+# text between two coordinated names (spans)
+CONJUNCTION = re.compile(r"\b(?:et|and|ou|or|ainsi que|as well as)\b|&", re.IGNORECASE)
 LOCAL_CHARS = 80
 FOCUS_WORDS_BEFORE = 4  # "le ministre de l'Économie Antoine Armand", "referee Martin Atkinson"
 
@@ -313,7 +315,7 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
     after = c.text[m.end - c.start :].split()[:4] if m.kind in ("NUM", "MONEY") else []
     # the counted noun and, across a conjunction, the one it is coordinated with ("Sept
     # protocoles et accords")
-    after = after[:3] if len(after) > 2 and _CONJUNCTION.fullmatch(after[1]) else after[:2]
+    after = after[:3] if len(after) > 2 and CONJUNCTION.fullmatch(after[1]) else after[:2]
     toks |= set(analyze(" ".join(before + after)))
     return meets(q.focus, toks)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from rag.answering import bilingual
 from rag.answering.candidates import Candidate
-from rag.answering.features import matched_predicates, mention_features
+from rag.answering.features import CONJUNCTION, matched_predicates, mention_features
 from rag.answering.question import Question
 from rag.answering.scoring import Logistic
 from rag.schemas import Mention
@@ -25,7 +25,6 @@ _GLUE = re.compile(
     r"^[\s,;()\[\]–—-]*(?:(?:et|and|ou|or|&|ainsi que|as well as)\b[\s,]*"
     r"(?:[a-zà-ÿ'’.-]+\s+){0,3}|(?:(?:à|en|au|aux|in|at|de|of)\s+)?)[\s(]*$"
 )
-_CONJUNCTION = re.compile(r"\b(?:et|and|ou|or|ainsi que|as well as)\b|&")
 MONTHS = {
     "en": "January February March April May June July August September October November "
     "December".split(),
@@ -106,7 +105,7 @@ def _joined(c: Candidate, a: Mention, b: Mention) -> bool:
     gap = c.text[a.end - c.start : b.start - c.start]
     if not gap.strip() or not (glue := _GLUE.match(gap)):
         return False
-    return (a.kind == "PER") == (b.kind == "PER") or bool(_CONJUNCTION.search(glue.group(0)))
+    return (a.kind == "PER") == (b.kind == "PER") or bool(CONJUNCTION.search(glue.group(0)))
 
 
 def render(
