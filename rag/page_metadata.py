@@ -230,7 +230,7 @@ _DATELINE = re.compile(
 _DATELINE_CREDIT = re.compile(r"\(([^()]{2,40})\)|\|\s*([^|]{2,40}?)\s*\|")
 
 
-def _dateline(line: str) -> tuple[str | None, str] | None:
+def dateline(line: str) -> tuple[str | None, str] | None:
     """A dateline opening a paragraph: the agency it credits and its text."""
     m = _DATELINE.match(line)
     if m is None or len(WORD.findall(m["head"])) > 14:
@@ -248,8 +248,8 @@ def _top_dates(lines: list[_Line], lang: str) -> Iterator[_Date]:
     for line in lines:
         if is_date_line(line.text):
             yield from _dates_in(line.text, lang)
-        elif dateline := _dateline(line.text):
-            yield from _dates_in(dateline[1], lang)
+        elif found := dateline(line.text):
+            yield from _dates_in(found[1], lang)
 
 
 def find_date(text: str) -> str | None:
@@ -377,9 +377,9 @@ def _wire_credit_authors(text: str) -> list[str]:
 
 def _dateline_outlet(lines: list[_Line]) -> str | None:
     for line in lines:
-        dateline = _dateline(line.text)
-        if dateline and dateline[0]:
-            return dateline[0]
+        found = dateline(line.text)
+        if found and found[0]:
+            return found[0]
     return None
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rag.answering.corpus import CorpusView
 from rag.answering.question import NameRef, Question, Term
 from rag.lexical import WORD_CACHE, _stemmers, analyze, words
+from rag.page_metadata import dateline
 from rag.schemas import Mention, Passage, SentenceAnnotation, Span
 
 _WORD = re.compile(r"[\w'’-]+")
@@ -153,14 +154,21 @@ def _same_number(value: str, given: str) -> bool:
 
 
 def options(q: Question, annotation: SentenceAnnotation | None, text: str) -> list[Mention]:
-    """A sentence's mentions of the kinds the question wants, minus what it gives."""
+    """A sentence's mentions of the kinds the question wants, minus what it gives, and
+    minus dates less precise than asked (a weekday does not say what year) and the agency
+    or tagger noise of a dateline ("WATERLOO, Ont. (AP) —": its place and date stay)."""
     kinds = q.expects
     if not kinds or annotation is None:
         return []
+    opening = annotation.start + dateline_end(text[annotation.start : annotation.end])
     return [
         m
         for m in annotation.mentions
-        if m.kind in kinds and not given(q, m, text) and not _year_for_count(q, m)
+        if m.kind in kinds
+        and not given(q, m, text)
+        and not _year_for_count(q, m)
+        and (m.kind not in ("DATE", "TIME") or precision_ok(q, m, text[m.start : m.end]))
+        and (m.kind in ("LOC", "DATE", "TIME") or m.end > opening)
     ]
 
 
@@ -168,3 +176,42 @@ def _year_for_count(q: Question, m: Mention) -> bool:
     """A bare year is not a count ("in 2017" does not answer "how many")."""
     year = re.fullmatch(r"(19|20)\d\d", m.value or "")
     return q.qtype == "how_many" and m.kind == "NUM" and bool(year)
+
+
+DATELINE_CHARS = 160  # a dateline opens a sentence within this many characters
+# a dateline without agency or date: a place in capitals, then a dash ("WATERLOO, Ont. —")
+_CAPS_DATELINE = re.compile(r"^([A-ZÀ-Ý]{3,}\b[^\n—–]{0,40}?)\s+(?:--|[–—])\s+\S")
+
+
+@functools.lru_cache(maxsize=4096)
+def dateline_end(sentence: str) -> int:
+    """Where the dateline opening a sentence ends ("Paris, France | AFP | mardi 05/11/2024 -",
+    "AMHERST (CBS) --"), 0 when there is none."""
+    found = dateline(sentence[:DATELINE_CHARS])
+    if found is not None:
+        return len(found[1])
+    caps = _CAPS_DATELINE.match(sentence)
+    return len(caps.group(1)) if caps else 0
+
+
+PRECISION_RANK = {"year": 1, "month": 2, "day": 3, "weekday": 3, "time": 4}
+_WEEKDAY = re.compile(
+    r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+
+
+def precision_ok(q: Question, m: Mention, surface: str) -> float:
+    """The date is as precise as asked; a weekday is asked by "what day of the week". A date
+    the layer could not normalise (a weekday, a day without its year) gives no year."""
+    if not q.precision:
+        return 1.0
+    if q.precision == "weekday":
+        return float(bool(_WEEKDAY.search(surface)) or (m.value or "").count("-") == 2)
+    if not m.value:
+        return float(q.precision != "year" or bool(re.search(r"\b\d{4}\b", surface)))
+    have = {1: "year", 2: "month", 3: "day"}.get(m.value.count("-") + 1, "year")
+    if m.kind == "TIME":
+        have = "time"
+    return float(PRECISION_RANK[have] >= PRECISION_RANK[q.precision])

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from rag.answering.candidates import Candidate, meets, name_met
+from rag.answering.candidates import Candidate, dateline_end, meets, name_met, precision_ok
 from rag.answering.corpus import CorpusView
 from rag.answering.question import Question, Term
 from rag.lexical import analyze
@@ -77,6 +77,9 @@ MENTION_FEATURES = (
     "attached",  # depends on a word the question uses ("signé le 2 mai" for "quand signé")
     "other_unit",  # a number that counts something else than the asked noun ("6,9 séismes"
     # for "combien de morts", "deux chefs" for "combien d'accords")
+    "with_name",  # an argument of a verb another of whose arguments is a name the question
+    # gives ("the U.S. Geological Survey measured it at 6.7")
+    "dateline",  # in the dateline opening the sentence ("Paris, France | AFP | mardi -")
 )
 # Reasons and purposes: connectives, a generic language resource.
 _REASON = re.compile(
@@ -92,7 +95,6 @@ _KIND_WORDS = {
     "PERCENT": frozenset(analyze("pourcentage percentage percent pourcent taux rate part share")),
     "MONEY": frozenset(analyze("montant amount somme sum money argent prix price coût cost")),
 }
-PRECISION_RANK = {"year": 1, "month": 2, "day": 3, "time": 4}
 NEAR_CHARS = 60.0
 # a coordinating conjunction: a whole word ("Sept protocoles et accords"), or found in the
 # text between two coordinated names (spans)
@@ -187,7 +189,7 @@ def sentence_features(
         # a negated or absent answer is right only for a negated question ("not vaccinated")
         f["negated"] = abs(max(ranked, key=lambda r: r["score_hint"])["negated"] - q.negated)
         if q.qtype == "when":
-            f["precision"] = max(_precision_ok(q, m) for m in c.options)
+            f["precision"] = max(precision_ok(q, m, _surface(c, m)) for m in c.options)
     return f
 
 
@@ -274,8 +276,35 @@ def mention_features(
         q.focus is not None and m.kind == "NUM" and bool(m.unit) and not f["focus"]
         and not any(meets(q.focus, set(analyze(x))) for x in (m.unit or "").split())
     )  # fmt: skip
+    f["with_name"] = _with_name(q, c, m)
+    f["dateline"] = _in_dateline(c, m)
     f["score_hint"] = f["near"] + f["role"] + f["focus"] - f["negated"]
     return f
+
+
+def _surface(c: Candidate, m: Mention) -> str:
+    return c.text[max(m.start - c.start, 0) : m.end - c.start]
+
+
+def _with_name(q: Question, c: Candidate, m: Mention) -> float:
+    """The mention and a name the question gives are arguments of one verb."""
+    if c.annotation is None or not q.names:
+        return 0.0
+    for v in c.annotation.predicates:
+        if not any(a <= m.start and m.end <= b for _, a, b in v.args):
+            continue
+        for _, a, b in v.args:
+            if a <= m.start and m.end <= b:
+                continue
+            toks = set(analyze(c.text[max(a - c.start, 0) : b - c.start]))
+            if any(toks & n.tokens for n in q.names):
+                return 1.0
+    return 0.0
+
+
+def _in_dateline(c: Candidate, m: Mention) -> float:
+    """The mention sits in a dateline opening the sentence (place, agency, date)."""
+    return float(m.end - c.start <= dateline_end(c.text))
 
 
 # The kind a question type wants first (a person for "who"); "which" and "name" questions
@@ -304,7 +333,8 @@ def _in_role(q: Question, m: Mention, v: Predicate) -> bool:
 
 def _focus(q: Question, c: Candidate, m: Mention) -> float:
     """The asked noun qualifies the mention: its unit ("143 chevaux" for horses), its head
-    ("le ministre X"), or a word just before it ("referee Martin Atkinson")."""
+    ("le ministre X"), a word just before it ("referee Martin Atkinson") or, for a name, the
+    common noun right after it ("the Davao Oriental province")."""
     if q.focus is None:
         return 0.0
     toks: set[str] = set(_KIND_WORDS.get(m.kind, ()))
@@ -312,18 +342,12 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
         if w:
             toks |= set(analyze(w))
     before = c.text[: max(m.start - c.start, 0)].split()[-FOCUS_WORDS_BEFORE:]
-    after = c.text[m.end - c.start :].split()[:4] if m.kind in ("NUM", "MONEY") else []
-    # the counted noun and, across a conjunction, the one it is coordinated with ("Sept
-    # protocoles et accords")
-    after = after[:3] if len(after) > 2 and CONJUNCTION.fullmatch(after[1]) else after[:2]
+    after = c.text[m.end - c.start :].split()[:4]
+    if m.kind in ("NUM", "MONEY"):
+        # the counted noun and, across a conjunction, the one it is coordinated with ("Sept
+        # protocoles et accords")
+        after = after[:3] if len(after) > 2 and CONJUNCTION.fullmatch(after[1]) else after[:2]
+    else:  # a common noun right after a name: "the Davao Oriental province"
+        after = after[:1] if after and after[0][:1].islower() else []
     toks |= set(analyze(" ".join(before + after)))
     return meets(q.focus, toks)
-
-
-def _precision_ok(q: Question, m: Mention) -> float:
-    if not q.precision or not m.value:
-        return 1.0
-    have = {1: "year", 2: "month", 3: "day"}.get(m.value.count("-") + 1, "year")
-    if m.kind == "TIME":
-        have = "time"
-    return float(PRECISION_RANK[have] >= PRECISION_RANK[q.precision])

@@ -113,6 +113,7 @@ _PATIENT = re.compile(
 )
 _PRECISION = [
     ("time", r"\b(what time|at what hour|quelle heure|à quelle heure)\b"),
+    ("weekday", r"\b(day of the week|jour de la semaine)\b"),
     ("day", r"\b(what day|which day|what date|quel jour|quelle date|à quelle date|"
      r"jour exact|date exacte)\b"),
     ("month", r"\b(what month|which month|quel mois|en quel mois)\b"),

@@ -111,6 +111,7 @@ class _Sentence:
         self.hits: list[tuple[int, object]] = []
         self.start = 0
         self.text = COUNT
+        self.annotation = None
 
 
 def test_a_number_counting_another_noun_than_the_asked_one_is_marked():
@@ -199,3 +200,101 @@ def test_a_definition_reads_what_a_name_stands_for_off_the_sentence(
     q = analyze_question(question, lang)
     span = expansion(q, _Quoted(sentence), sentence)  # type: ignore[arg-type]
     assert (sentence[span[0] : span[1]] if span else None) == expanded
+
+
+@pytest.mark.parametrize(
+    ("question", "surface", "value", "kept"),
+    [
+        ("What year was the previous record?", "Jeudi", None, False),  # a weekday: no year
+        ("What year was the previous record?", "1996", "1996", True),
+        ("En quelle année le record a-t-il été battu ?", "le 3 mai", None, False),
+        ("Quel jour exactement le texte passe-t-il ?", "en avril", "2018-04", False),
+        ("Quel jour exactement le texte passe-t-il ?", "le 2 mai", "2018-05-02", True),
+        ("le marché a lieu quel jour de la semaine", "le 16 septembre", None, False),
+        ("le marché a lieu quel jour de la semaine", "le dimanche", None, True),
+        ("When was the market opened?", "Jeudi", None, True),  # no precision asked
+    ],
+)  # fmt: skip
+def test_a_date_less_precise_than_asked_is_no_answer(question, surface, value, kept):
+    from rag.answering.candidates import options
+    from rag.schemas import SentenceAnnotation
+
+    text = f"Il arrive {surface}, dit-on."
+    start = text.index(surface)
+    m = Mention(start=start, end=start + len(surface), kind="DATE", value=value)
+    ann = SentenceAnnotation(start=0, end=len(text), mentions=[m])
+    lang = "en" if question.startswith(("What", "When")) else "fr"
+    q = analyze_question(question, lang)
+    assert q.qtype == "when"
+    assert (options(q, ann, text) == [m]) is kept
+
+
+@pytest.mark.parametrize(
+    ("sentence", "head"),
+    [
+        ("Paris, France | AFP | mardi 05/11/2024 - Michelin a annoncé",
+         "Paris, France | AFP | mardi 05/11/2024"),
+        ("WATERLOO, Ont. — BlackBerry CEO John Chen defended his plan.", "WATERLOO, Ont."),
+        ("AMHERST (CBS) -- A group of astronomers say they have found it.", "AMHERST (CBS)"),
+        ("Le PDG — John Chen — a défendu son plan.", ""),
+        ("John Chen defended his plan - and won.", ""),
+    ],
+)  # fmt: skip
+def test_a_dateline_is_found_where_it_opens_a_sentence(sentence, head):
+    from rag.answering.candidates import dateline_end
+
+    assert sentence[: dateline_end(sentence)] == head
+
+
+def test_a_datelines_agency_and_tagger_noise_are_no_answer_but_its_place_is():
+    from rag.answering.candidates import options
+    from rag.schemas import SentenceAnnotation
+
+    text = "WATERLOO, Ont. (AP) — BlackBerry CEO John Chen defended his plan in Toronto."
+
+    def at(surface: str, kind: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind=kind)
+
+    found = [at("WATERLOO", "LOC"), at("Ont", "PER"), at("AP", "ORG"), at("John Chen", "PER"),
+             at("Toronto", "LOC")]  # fmt: skip
+    ann = SentenceAnnotation(start=0, end=len(text), mentions=found)
+    who = options(analyze_question("Who is BlackBerry's CEO?", "en"), ann, text)
+    assert [text[m.start : m.end] for m in who] == ["John Chen"]
+    where = options(analyze_question("Where did the CEO speak?", "en"), ann, text)
+    assert [text[m.start : m.end] for m in where] == ["WATERLOO", "Toronto"]
+
+
+def test_a_name_is_qualified_by_the_common_noun_after_it_and_by_a_co_argument():
+    """English puts the asked noun after the name ("the Davao Oriental province"); a
+    mention that shares a verb with a name the question gives is marked ``with_name``."""
+    from rag.answering.features import mention_features
+    from rag.schemas import Predicate, SentenceAnnotation
+
+    text = "The quake struck the Davao Oriental province while the Survey measured it at 6.7."
+    q = analyze_question("Which province did the quake strike?", "en")
+
+    def at(surface: str, kind: str, **kw) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind=kind, **kw)
+
+    province = at("Davao Oriental", "LOC")
+    sent = _Sentence([province])
+    sent.text, sent.annotation = text, None
+    assert mention_features(q, sent, province, [])["focus"] == 1.0  # type: ignore[arg-type]
+
+    six = at("6.7", "NUM", value="6.7")
+    survey = text.index("the Survey")
+    measured = Predicate(
+        lemma="measure", start=text.index("measured"), end=text.index("measured") + 8,
+        args=[("subj", survey, survey + 10), ("obl", six.start, six.end)],
+    )  # fmt: skip
+    sent = _Sentence([six])
+    sent.text = text
+    sent.annotation = SentenceAnnotation(
+        start=0, end=len(text), mentions=[six], predicates=[measured]
+    )
+    by_survey = analyze_question("What magnitude did the Survey give?", "en")
+    by_other = analyze_question("What magnitude did the Institute give?", "en")
+    assert mention_features(by_survey, sent, six, [])["with_name"] == 1.0  # type: ignore[arg-type]
+    assert mention_features(by_other, sent, six, [])["with_name"] == 0.0  # type: ignore[arg-type]
