@@ -717,6 +717,13 @@ _SCOPE_CUES = frozenset("sans without no aucun aucune nul nulle absence".split()
 # de droit de veto", "did not have a veto" being out of reach: the verb comes between)
 _ADVERB_CUES = frozenset("pas not never jamais".split())
 _PARTITIVE = frozenset("de d' d du des a an any".split())
+# adverbs of degree or time between the negation and the word it negates ("pas encore
+# clair", "not yet clear"), and the forms of the light verbs whose negation falls on the
+# noun after them ("n'avait pas l'intention", "was not the aim")
+_DEGREE = frozenset("encore toujours vraiment tres tout trop yet really very too always".split())
+_LIGHT_FORMS = frozenset(
+    "a avait ont avaient aura est etait sont etaient sera has had have is was are were".split()
+)
 _SCOPE_SKIP = frozenset("de d' du des la le les l' un une the a an any".split())
 
 
@@ -740,13 +747,22 @@ def _negated_in(text: str, lang: str, claim_toks: set[str], best: bool) -> bool:
     raw = _words(text)
     ws = [x[2:] if x.startswith("d'") and len(x) > 2 else x for x in raw]
     for i, w in enumerate(ws):
+        after = i + 1
         if w in _ADVERB_CUES and best and i + 1 < len(raw):
-            nxt = raw[i + 1]
-            if not (nxt in _PARTITIVE or (nxt.startswith("d'") and len(nxt) > 2)):
+            while after < len(raw) - 1 and raw[after] in _DEGREE:  # "pas encore clair"
+                after += 1
+            nxt = raw[after]
+            light = i > 0 and raw[i - 1].removeprefix("n'") in _LIGHT_FORMS  # "n'avait pas l'"
+            if not (
+                nxt in _PARTITIVE
+                or (nxt.startswith("d'") and len(nxt) > 2)
+                or after > i + 1
+                or (light and (nxt in _SCOPE_SKIP or nxt.startswith("l'")))
+            ):
                 continue
         elif w not in _SCOPE_CUES:
             continue
-        scope = [x for x in ws[i + 1 : i + 5] if x not in _SCOPE_SKIP][:2]
+        scope = [x.removeprefix("l'") for x in ws[after : after + 4] if x not in _SCOPE_SKIP][:2]
         if any(_lemma_tokens(x, lang) & claim_toks for x in scope):
             return True
     return False

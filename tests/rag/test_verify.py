@@ -582,3 +582,25 @@ def test_a_name_of_several_words_is_met_as_a_whole():
     ]
     assert coverage(qwords, passage, idf) < 1.0
     assert coverage(qwords, passage, idf, runs) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("clause", "claim_word", "negates"),
+    [
+        ("la Russie n'avait pas l'intention d'obtenir un cessez-le-feu", "intention", True),
+        ("ce soutien n'est pas encore clair", "clair", True),  # a degree adverb between
+        ("the plan was not yet clear", "clear", True),
+        ("il n'avait pas de droit de veto", "droit", True),
+        ("il n'a pas signé l'accord", "accord", False),  # a full verb: the parse's business
+        ("en l'absence du secrétaire d'Etat américain", "secrétaire", False),
+    ],
+)  # fmt: skip
+def test_a_negation_reaches_the_noun_after_a_light_verb_or_a_degree_adverb(
+    clause, claim_word, negates
+):
+    """Read in the claim's best sentence: "n'avait pas l'intention" negates the intention,
+    "pas encore clair" the clearness, so a claim stating them plainly drops a negation."""
+    from rag.answering.claims import _lemma_tokens, _negated_in
+
+    lang = "en" if clause.startswith("the ") else "fr"
+    assert _negated_in(clause, lang, set(_lemma_tokens(claim_word, lang)), True) is negates
