@@ -133,6 +133,60 @@ SENSES = {"en": "senses_en_fr.tsv", "fr": "senses_fr_en.tsv"}
 DICTIONARY = {lang: (SENSES[lang], _FREEDICT[lang], _AUTHORED[lang]) for lang in ("en", "fr")}
 
 
+# Multi-word expressions whose rendering in the other language is not word by word ("chief
+# executive" - PDG, "garde à vue" - custody), written for this project from general
+# knowledge of news language (no article or question of any set was read for them): each
+# word of an expression met in a text takes the expression's one-word renderings.
+PHRASES = {"en": "phrases_en_fr.tsv", "fr": "phrases_fr_en.tsv"}
+
+
+_PHRASE_TOKEN = re.compile(r"[^\W_]+")
+
+
+@functools.cache
+def _phrases(lang: str) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """First word -> (the expression's words, its one-word renderings), longest first."""
+    table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for head, translations in table_rows(PHRASES[lang]):
+        single = tuple(t for t in translations if " " not in t)
+        toks = tuple(_PHRASE_TOKEN.findall(fold(head)))
+        if single and len(toks) > 1:
+            table.setdefault(toks[0], []).append((toks, single))
+    for entries in table.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return table
+
+
+def phrase_translations(text: str, lang: str) -> dict[str, tuple[str, ...]]:
+    """Each (folded) word of a multi-word expression of ``text`` with that expression's
+    one-word renderings in the other language: "the chief executive" -> {"chief": ("PDG",),
+    "executive": ("PDG",)} (a plural last word too: "chief executives")."""
+    table = _phrases(lang)
+    toks = _PHRASE_TOKEN.findall(fold(text))
+    out: dict[str, tuple[str, ...]] = {}
+    i = 0
+    while i < len(toks):
+        found = None
+        for words_, renderings in table.get(toks[i], ()):
+            n = len(words_)
+            have = toks[i : i + n]
+            if (
+                len(have) == n
+                and have[:-1] == list(words_[:-1])
+                and (have[-1] == words_[-1] or have[-1] in (words_[-1] + "s", words_[-1] + "x"))
+            ):
+                found = (n, renderings)
+                break
+        if found is None:
+            i += 1
+            continue
+        n, renderings = found
+        for w in toks[i : i + n]:
+            out[w] = tuple(dict.fromkeys((*out.get(w, ()), *renderings)))
+        i += n
+    return out
+
+
 def table_rows(name: str) -> list[tuple[str, list[str]]]:
     """(word, translations) of one bundled table."""
     text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
@@ -175,6 +229,7 @@ def expansions(text: str) -> list[str]:
     out: list[str] = []
     for w in words(text):
         out.extend(entries.get(en.stemWord(w), [])[:4])  # type: ignore[attr-defined]
+    out += dict.fromkeys(t for ts in phrase_translations(text, "en").values() for t in ts)
     return out
 
 
@@ -230,11 +285,12 @@ def query_words(text: str, lang: str, expand: bool = True) -> list[QueryWord]:
     use = lang == "en" and expand
     table = _dictionary() if use else {}
     places = {fold(w): other for w, other in _place_pairs(text)} if expand else {}
+    phrases = phrase_translations(text, lang) if expand else {}
     out = []
     for w in dict.fromkeys(words(text)):
         key = en.stemWord(w)  # type: ignore[attr-defined]
         named = [places[fold(w)]] if fold(w) in places else []
-        trans = named + table.get(key, [])[:4]
+        trans = named + table.get(key, [])[:4] + list(phrases.get(fold(w), ()))
         out.append(
             QueryWord(
                 w, set(analyze(w)), set(analyze(" ".join(trans))), set(analyze(" ".join(named)))

@@ -321,8 +321,12 @@ def _gap(m: Mention, pos: int) -> float:
 
 def _in_role(q: Question, m: Mention, v: Predicate) -> bool:
     """The mention fills the role the question asks of this verb: the doer (active subject,
-    passive agent) or, for "who was appointed" / "whom", the one acted upon."""
-    want = {"obj", "iobj"} if q.patient else {"subj", "agent"}
+    passive agent), for "who was appointed" / "whom" the one acted upon, for "with whom" /
+    "à qui" a complement."""
+    if q.oblique:
+        want = {"obl", "iobj"}
+    else:
+        want = {"obj", "iobj"} if q.patient else {"subj", "agent"}
     for role, a, b in v.args:
         if a <= m.start and m.end <= b:
             if v.passive:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.answering import bilingual
 from rag.answering.corpus import CorpusView
-from rag.lexical import analyze, fold, words
+from rag.lexical import analyze, fold, phrase_translations, words
 
 # The kind of answer, decided by the question word that comes first.
 _TYPES = [
@@ -111,6 +112,13 @@ _PATIENT = re.compile(
     r"ite|its)\b|^\s*qui\s+(?:l[ae']|les)\b",
     re.IGNORECASE,
 )
+# a preposition before "whom" / "qui": the complement it introduces is asked ("with whom did
+# X spend", "avec qui", "à qui a-t-il divulgué"), not the one acted upon
+_OBLIQUE = re.compile(
+    r"\b(?:with|to|for|from|against|alongside|beside)\s+whom\b|"
+    r"\b(?:avec|à|pour|contre|auprès de|aux côtés de|chez)\s+qui\b",
+    re.IGNORECASE,
+)
 _PRECISION = [
     ("time", r"\b(what time|at what hour|quelle heure|à quelle heure)\b"),
     ("weekday", r"\b(day of the week|jour de la semaine)\b"),
@@ -180,6 +188,7 @@ class Question:
     focus: Term | None = None  # the counted noun ("how many horses"), the asked class
     many: bool = False  # asks for several things ("which two", "quels projets")
     patient: bool = False  # asks who was acted upon ("who was appointed", "whom")
+    oblique: bool = False  # asks for a verb's complement after a preposition ("with whom")
     precision: str | None = None  # when: time day month year
     negated: bool = False
     agent: NameRef | None = None  # the name the question makes the doer ("did Ukraine launch")
@@ -241,7 +250,11 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
     names = find_names(text, corpus)
     name_words = {fold(w) for n in names for w in re.findall(r"[\w'’-]+", n.text)}
     asked_text = _FORMULA.sub(" ", text)  # "comment s'appelle", "what is the name of"
-    terms = [_term(w, lang, fold(w) in name_words) for w in dict.fromkeys(words(asked_text))]
+    phrases = phrase_translations(asked_text, lang)  # "chief executive": PDG
+    terms = [
+        _term(w, lang, fold(w) in name_words, phrases.get(fold(w), ()))
+        for w in dict.fromkeys(words(asked_text))
+    ]
     focus_word = _focus(text, qtype, lang)
     focus = _term(focus_word, lang) if focus_word else None
     if qtype == "what" and focus_word and _WHICH.search(text):
@@ -257,7 +270,8 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
         focus=focus,
         many=bool(_LIST.search(text))
         or (qtype in ("which", "who", "where") and (focus_word or "").endswith(("s", "x"))),
-        patient=bool(_PATIENT.search(text)),
+        patient=bool(_PATIENT.search(text)) and not _OBLIQUE.search(text),
+        oblique=bool(_OBLIQUE.search(text)),
         precision=next((p for p, rx in _PRECISION if re.search(rx, low)), None),
         negated=bool(_NEGATION.search(text)),
         agent=_agent(text, names),
@@ -272,10 +286,10 @@ def _agent(text: str, names: list[NameRef]) -> NameRef | None:
     return next((n for n in names if fold(n.text) in said or said in fold(n.text)), None)
 
 
-def _term(word: str, lang: str, in_name: bool = False) -> Term:
+def _term(word: str, lang: str, in_name: bool = False, phrase: Sequence[str] = ()) -> Term:
     from rag.answering.candidates import match_tokens
 
-    trans = bilingual.translate(word, lang) if not in_name else []
+    trans = [*bilingual.translate(word, lang), *phrase] if not in_name else []
     return Term(
         word,
         frozenset(match_tokens(word)),

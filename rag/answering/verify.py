@@ -131,10 +131,12 @@ def text_tokens(text: str, lang: str, lemmas: Sequence[str] = ()) -> set[str]:
     """A cited text's tokens, and its words' (and lemmas') translations into the other
     language, marked: "rejoint" (lemma "rejoindre") meets "joined"."""
     from rag.answering import bilingual
+    from rag.lexical import phrase_translations
 
     toks = set(analyze(text))
     source = [w for w in words(text) if not w.isdigit()] + list(lemmas)
     other = [t for w in dict.fromkeys(source) for t in bilingual.translate(w, lang)[:BACK_SENSES]]
+    other += [t for ts in phrase_translations(text, lang).values() for t in ts]
     toks |= {BACK + t for t in analyze(" ".join(other))}
     return toks
 

@@ -41,3 +41,46 @@ def test_english_query_expands_to_french():
     q = analyze_query("What did Germany and the United States agree?", "en")
     assert {"allemagn", "etat", "unis"} <= set(q.main)  # territories count in full
     assert analyze_query("Combien de troupes ?", "fr").expanded == []
+
+
+def test_multi_word_expressions_take_their_one_word_rendering():
+    """ "chief executive" is not "chef" + "exécutif" but PDG; each word of the expression
+    takes the rendering, a plural last word too, and words outside it do not."""
+    from rag.lexical import phrase_translations
+
+    found = phrase_translations("The rail workers said the chief executives had left.", "en")
+    assert "PDG" in found["chief"] and "PDG" in found["executives"]
+    assert "cheminots" in found["rail"] and "said" not in found
+    assert "custody" in phrase_translations("placé en garde à vue mardi", "fr")["garde"]
+    assert phrase_translations("the chief of the executive board", "en") == {}
+
+
+def test_an_english_question_meets_a_french_word_through_an_expression():
+    """The question's terms (the answerer), the claim's words (the verifier) and the
+    passage's translations (the verifier, the other way) all carry it."""
+    from rag.answering.candidates import match_tokens
+    from rag.answering.question import analyze_question
+    from rag.answering.verify import BACK, text_tokens
+    from rag.lexical import query_words
+
+    pdg = set(match_tokens("PDG"))
+    q = analyze_question("Who was the SNCF chief executive quoted about the strike?", "en")
+    assert pdg <= next(t for t in q.terms if t.word == "executive").translations
+    claim = {w.word: w for w in query_words("The chief executive resigned.", "en")}
+    assert set(analyze("PDG")) <= claim["executive"].translations
+    assert {BACK + t for t in analyze("PDG")} <= text_tokens("The chief executive left.", "en")
+    assert {BACK + t for t in analyze("custody")} <= text_tokens("Il est en garde à vue.", "fr")
+
+
+def test_the_expression_tables_are_well_formed():
+    from rag.lexical import PHRASES, table_rows
+
+    for lang, name in PHRASES.items():
+        rows = table_rows(name)
+        assert len(rows) > 1000, name
+        heads = [fold(h) for h, _ in rows]
+        assert len(heads) == len(set(heads)), f"{name}: an expression twice"
+        for head, renderings in rows:
+            assert 2 <= len(head.split()) <= 4 or "-" in head, (name, head)
+            assert renderings and all(r.strip() for r in renderings), (name, head)
+        assert any(" " not in r for _, rs in rows for r in rs), lang

@@ -76,6 +76,24 @@ def test_who_was_acted_upon():
     assert not analyze_question("Who appointed the judge?", "en").patient
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["With whom did the mayor spend Tuesday?", "Avec qui la maire a-t-elle passé mardi ?",
+     "À qui le juge a-t-il confié l'enregistrement ?", "To whom was the prize given?"],
+)  # fmt: skip
+def test_a_preposition_before_whom_asks_for_its_complement(question):
+    """ "with whom" is not "whom": the answer is the complement the preposition introduces,
+    so a mention in a verb's oblique fills the asked role, the object does not."""
+    from rag.answering.features import _in_role
+    from rag.schemas import Mention, Predicate
+
+    q = analyze_question(question, "fr" if question[0] in "AÀ" else "en")
+    assert q.oblique and not q.patient
+    verb = Predicate(lemma="passer", start=10, end=15, args=[("obj", 16, 26), ("obl", 27, 40)])
+    assert _in_role(q, Mention(start=30, end=40, kind="PER"), verb)
+    assert not _in_role(q, Mention(start=18, end=26, kind="PER"), verb)
+
+
 def test_names_drop_capitalised_function_words():
     q = analyze_question("Was Ilona Varga re-elected in Port-Vaillant?", "en")
     assert [n.text for n in q.names] == ["Ilona Varga", "Port-Vaillant"]
