@@ -688,17 +688,36 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
 def _swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int) -> bool:
     """The claim's doer is the passage verb's patient and not its doer, or the other way.
 
-    Not for a reporting verb: what it takes is what was said, and French puts its subject
-    after it ("..., indique l'Élysée"), which the parse reads as its object."""
-    if fold(c.lemma) in _REPORTING_SET or fold(p.lemma) in _REPORTING_SET:
-        return False
+    A reporting verb takes what was said, and French puts its subject after it ("...,
+    indique l'Élysée"), which the parse reads as its object: only its doer is compared, and
+    only where both subjects come before the verb ("Estonia announced that it was expelling
+    a Russian diplomat" - "La Russie a annoncé l'expulsion d'un diplomate estonien")."""
     c_doer, c_patient = _roles(claim, c, lang)
     p_doer, p_patient = _roles(cited.doc_texts[i], p, cited.languages[i])
     if not (p_doer and p_patient):
         return False
+    if fold(c.lemma) in _REPORTING_SET or fold(p.lemma) in _REPORTING_SET:
+        if not (_subject_first(claim, c) and _subject_first(cited.doc_texts[i], p)):
+            return False
+        return bool(c_doer & p_patient) and not c_doer & p_doer
     a = bool(c_doer & p_patient) and not c_doer & p_doer
     b = bool(c_patient & p_doer) and not c_patient & p_patient
     return a or b
+
+
+def _subject_first(text: str, pred: Predicate) -> bool:
+    """The verb has a subject before it, and is no incise (", indique l'Élysée", ", a
+    déclaré X": the subject follows, whatever the parse says)."""
+    if _INCISE.search(text[max(pred.start - 40, 0) : pred.start]):
+        return False
+    return any(role == "subj" and b <= pred.start for role, _, b in pred.args)
+
+
+_INCISE = re.compile(
+    r"[,«»\"“”]\s*(?:(?:a|ont|avait|avaient|aurait|a-t-il|a-t-elle|ont-ils|avait-il|has|had|"
+    r"have|also|encore|aussi|pourtant|alors)\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 def _named_doer(pred: Predicate, parsed: SentenceAnnotation) -> bool:

@@ -565,6 +565,22 @@ def test_a_reporting_verbs_inverted_subject_is_not_a_reversal(setup, verifier):
     assert features.reading.features["direction"] == 0.0
 
 
+def test_who_announced_is_compared_where_the_subject_comes_first(setup, verifier):
+    """ "La Russie a annoncé l'expulsion d'un diplomate estonien": a claim that Estonia
+    announced it makes the one the announcement is about its author; the claim that keeps
+    the author does not, and neither does the inverted subject of an incise (above)."""
+    s = setup("Which diplomat did Russia expel?", "l'expulsion d'un diplomate estonien")
+    check = check_for(verifier, s)
+
+    def direction(claim: str) -> float:
+        reading = check.read(claim, claim_words(claim, "en", s.request.corpus), [s.right])
+        return reading.reading.features["direction"]
+
+    assert direction("In retaliation, Estonia announced on Thursday that it was expelling "
+                     "a Russian diplomat.") == 1.0  # fmt: skip
+    assert direction("Russia announced on Thursday the expulsion of an Estonian diplomat.") == 0
+
+
 def test_a_name_of_several_words_is_met_as_a_whole():
     """ "Vladimir Poutine" where the passage says "Poutine": the first name is not a word the
     passage lacks."""
