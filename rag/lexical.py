@@ -131,6 +131,12 @@ _AUTHORED = {"en": "common_en_fr.tsv", "fr": "common_fr_en.tsv"}
 # common first (FreeDict's order is not frequency, and it often lacks the everyday sense)
 SENSES = {"en": "senses_en_fr.tsv", "fr": "senses_fr_en.tsv"}
 DICTIONARY = {lang: (SENSES[lang], _FREEDICT[lang], _AUTHORED[lang]) for lang in ("en", "fr")}
+# and, after them all, the words of news French that dictionaries and frequency lists
+# miss: journalistic synonyms, periphrases and register words ("édile": mayor, "scrutin":
+# vote, "prévenu": defendant), written for this project by a language-model helper from
+# general knowledge (no article or question of any set read), read French to English and,
+# for one-word entries, back ("mayor" then also meets "édile")
+SYNONYMS = "synonyms_fr_en.tsv"
 
 
 # Multi-word expressions whose rendering in the other language is not word by word ("chief
@@ -201,7 +207,10 @@ def table_rows(name: str) -> list[tuple[str, list[str]]]:
 @functools.cache
 def dictionary_rows(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(word of ``lang``, its translations) over every table of the dictionary, in order."""
-    rows = [(h, tuple(ts)) for name in DICTIONARY[lang] for h, ts in table_rows(name)]
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for name in DICTIONARY[lang]:
+        rows += [(h, tuple(ts)) for h, ts in table_rows(name)]
+    rows += _synonym_rows(lang)  # last: they never displace a sense the tables give
     other = "fr" if lang == "en" else "en"
     back: dict[str, list[str]] = {}
     for head, translations in table_rows(_AUTHORED[other]):
@@ -209,6 +218,19 @@ def dictionary_rows(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             if " " not in t:
                 back.setdefault(t, []).append(head)
     return tuple(rows) + tuple((h, tuple(ts)) for h, ts in back.items())
+
+
+def _synonym_rows(lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The news-French words both ways: as written (French), or one-word entries back."""
+    rows = table_rows(SYNONYMS)
+    if lang == "fr":
+        return [(h, tuple(ts)) for h, ts in rows]
+    back: dict[str, list[str]] = {}
+    for head, translations in rows:
+        for t in translations:
+            if " " not in t and " " not in head:
+                back.setdefault(t, []).append(head)
+    return [(h, tuple(ts)) for h, ts in back.items()]
 
 
 @functools.cache

@@ -84,3 +84,22 @@ def test_the_expression_tables_are_well_formed():
             assert 2 <= len(head.split()) <= 4 or "-" in head, (name, head)
             assert renderings and all(r.strip() for r in renderings), (name, head)
         assert any(" " not in r for _, rs in rows for r in rs), lang
+
+
+def test_news_french_words_translate_both_ways():
+    """ "l'édile" is the mayor: the French word gives "mayor", and "mayor" meets it back;
+    an expression of several words is not read back (its words alone match too widely)."""
+    from rag.answering import bilingual
+    from rag.lexical import SYNONYMS, table_rows
+
+    assert "mayor" in bilingual.translate("édile", "fr")
+    assert "édile" in bilingual.translate("mayor", "en")
+    assert "prévenu" in bilingual.translate("defendant", "en")
+    several = [(h, ts) for h, ts in table_rows(SYNONYMS) if " " in h]
+    assert several, "the table has expressions of several words"
+    head, renderings = several[0]
+    assert head not in bilingual.translate(renderings[0], "en")
+    rows = table_rows(SYNONYMS)
+    heads = [fold(h) for h, _ in rows]
+    assert len(rows) > 300 and len(heads) == len(set(heads))
+    assert all(1 <= len(ts) <= 3 and all(t.strip() for t in ts) for _, ts in rows)
