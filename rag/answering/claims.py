@@ -235,7 +235,9 @@ def claim_features(
             f["verb_negation"] = float(all(p.negated != claim_neg for p, _ in verbs))
         f["direction"] = float(_reversed(claim, qwords, names, verbs, cited))
     if not claim_neg:
-        f["dropped_negation"] = float(_dropped_negation(qwords, cited, best))
+        f["dropped_negation"] = float(
+            _dropped_negation(qwords, cited, best) or _done_for_pending(claim, cited, best)
+        )
     absent = [] if claim_neg else _absent_actors(claim, names, cited, parsed, lang)
     f["absent_actor"] = float(bool(absent))
     sup = unmet_superlatives(claim, hay, " ".join(cited.sentences))
@@ -759,6 +761,22 @@ def _dropped_negation(qwords: Sequence[QueryWord], cited: Cited, best: int) -> b
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()«»\"“”]")
+# "already" states a thing done; "still" / "yet" before it in the passage says it is not
+# ("doivent encore approuver", "on ignore encore", "has yet to approve")
+_DONE = re.compile(r"\b(?:already|déjà)\b", re.IGNORECASE)
+_PENDING = re.compile(
+    r"\b(?:(?:doit|doivent|devra|devront|reste|restent)\s+encore|ignore\s+encore|"
+    r"pas\s+encore|not\s+yet|(?:has|have|had)\s+yet\s+to|still\s+(?:has|have|had|needs?)\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _done_for_pending(claim: str, cited: Cited, best: int) -> bool:
+    """The claim says a thing is already done where its sentence says it is still to do."""
+    if not cited.sentences or not _DONE.search(claim):
+        return False
+    sentence = cited.sentences[best]
+    return bool(_PENDING.search(sentence)) and not _DONE.search(sentence)
 
 
 def _negated_in(text: str, lang: str, claim_toks: set[str], best: bool) -> bool:

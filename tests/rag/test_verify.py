@@ -620,3 +620,24 @@ def test_a_negation_reaches_the_noun_after_a_light_verb_or_a_degree_adverb(
 
     lang = "en" if clause.startswith("the ") else "fr"
     assert _negated_in(clause, lang, set(_lemma_tokens(claim_word, lang)), True) is negates
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "contradicts"),
+    [
+        ("The capitals have already approved the declaration.",
+         "Les capitales doivent encore approuver cette déclaration.", True),
+        ("It is already clear what the support would look like.",
+         "On ignore encore à quoi ressemblerait ce soutien.", True),
+        ("Le texte a déjà reçu le feu vert.", "The text has yet to be approved.", True),
+        ("The capitals have already approved the declaration.",
+         "Les capitales ont déjà approuvé la déclaration.", False),
+        ("The capitals approved the declaration.",
+         "Les capitales doivent encore approuver cette déclaration.", False),  # no "already"
+    ],
+)  # fmt: skip
+def test_already_done_against_still_to_do(claim, sentence, contradicts):
+    from rag.answering.claims import Cited, _done_for_pending
+
+    cited = Cited([sentence], [set()], [None], ["fr"], [sentence])
+    assert _done_for_pending(claim, cited, 0) is contradicts
