@@ -212,12 +212,7 @@ def dictionary_rows(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         rows += [(h, tuple(ts)) for h, ts in table_rows(name)]
     rows += _synonym_rows(lang)  # last: they never displace a sense the tables give
     other = "fr" if lang == "en" else "en"
-    back: dict[str, list[str]] = {}
-    for head, translations in table_rows(_AUTHORED[other]):
-        for t in translations:
-            if " " not in t:
-                back.setdefault(t, []).append(head)
-    return tuple(rows) + tuple((h, tuple(ts)) for h, ts in back.items())
+    return tuple(rows) + tuple(_backwards(table_rows(_AUTHORED[other])))
 
 
 def _synonym_rows(lang: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -225,10 +220,15 @@ def _synonym_rows(lang: str) -> list[tuple[str, tuple[str, ...]]]:
     rows = table_rows(SYNONYMS)
     if lang == "fr":
         return [(h, tuple(ts)) for h, ts in rows]
+    return _backwards([(h, ts) for h, ts in rows if " " not in h])
+
+
+def _backwards(rows: list[tuple[str, list[str]]]) -> list[tuple[str, tuple[str, ...]]]:
+    """A table read from its one-word translations back to its words."""
     back: dict[str, list[str]] = {}
     for head, translations in rows:
         for t in translations:
-            if " " not in t and " " not in head:
+            if " " not in t:
                 back.setdefault(t, []).append(head)
     return [(h, tuple(ts)) for h, ts in back.items()]
 

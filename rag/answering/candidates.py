@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rag.answering.corpus import CorpusView
 from rag.answering.question import NameRef, Question, Term
-from rag.lexical import WORD_CACHE, _stemmers, analyze, words
+from rag.lexical import WORD_CACHE, _stemmers, analyze, fold, words
 from rag.page_metadata import dateline
 from rag.schemas import Mention, Passage, SentenceAnnotation, Span
 
@@ -195,11 +195,14 @@ def dateline_end(sentence: str) -> int:
 
 
 PRECISION_RANK = {"year": 1, "month": 2, "day": 3, "weekday": 3, "time": 4}
-_WEEKDAY = re.compile(
-    r"\b(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _weekdays() -> frozenset[str]:
+    """Weekday names of both languages, folded (the date layer's vocabulary)."""
+    from rag.nlp.lexicon import date_words
+
+    return frozenset(day for lang in ("en", "fr") for day in date_words(lang).weekdays)
 
 
 def precision_ok(q: Question, m: Mention, surface: str) -> float:
@@ -208,7 +211,8 @@ def precision_ok(q: Question, m: Mention, surface: str) -> float:
     if not q.precision:
         return 1.0
     if q.precision == "weekday":
-        return float(bool(_WEEKDAY.search(surface)) or (m.value or "").count("-") == 2)
+        named = any(w in _weekdays() for w in re.findall(r"[^\W_]+", fold(surface)))
+        return float(named or (m.value or "").count("-") == 2)
     if not m.value:
         return float(q.precision != "year" or bool(re.search(r"\b\d{4}\b", surface)))
     have = {1: "year", 2: "month", 3: "day"}.get(m.value.count("-") + 1, "year")

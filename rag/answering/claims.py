@@ -698,11 +698,9 @@ def _swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cite
     p_doer, p_patient = _roles(cited.doc_texts[i], p, cited.languages[i])
     if not (p_doer and p_patient):
         return False
-    if fold(c.lemma) in _REPORTING_SET or fold(p.lemma) in _REPORTING_SET:
-        if not (_subject_first(claim, c) and _subject_first(cited.doc_texts[i], p)):
-            return False
-        return bool(c_doer & p_patient) and not c_doer & p_doer
     a = bool(c_doer & p_patient) and not c_doer & p_doer
+    if fold(c.lemma) in _REPORTING_SET or fold(p.lemma) in _REPORTING_SET:
+        return a and _subject_first(claim, c) and _subject_first(cited.doc_texts[i], p)
     b = bool(c_patient & p_doer) and not c_patient & p_patient
     return a or b
 

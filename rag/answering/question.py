@@ -260,6 +260,7 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
     if qtype == "what" and focus_word and _WHICH.search(text):
         qtype = "which"  # "which river", "quel président": a name of that class
     low = text.casefold()
+    oblique = bool(_OBLIQUE.search(text))  # "with whom": a complement, not the one acted upon
     return Question(
         text=text,
         lang=lang,
@@ -270,8 +271,8 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
         focus=focus,
         many=bool(_LIST.search(text))
         or (qtype in ("which", "who", "where") and (focus_word or "").endswith(("s", "x"))),
-        patient=bool(_PATIENT.search(text)) and not _OBLIQUE.search(text),
-        oblique=bool(_OBLIQUE.search(text)),
+        patient=bool(_PATIENT.search(text)) and not oblique,
+        oblique=oblique,
         precision=next((p for p, rx in _PRECISION if re.search(rx, low)), None),
         negated=bool(_NEGATION.search(text)),
         agent=_agent(text, names),
