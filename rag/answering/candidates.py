@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rag.answering.corpus import CorpusView
 from rag.answering.question import NameRef, Question, Term
+from rag.answering.states import names_only_states, states_in
 from rag.lexical import WORD_CACHE, _stemmers, analyze, fold, words
 from rag.page_metadata import dateline
 from rag.schemas import Mention, Passage, SentenceAnnotation, Span
@@ -139,6 +140,10 @@ def given(q: Question, mention: Mention, text: str) -> bool:
     toks = {t for t in analyze(surface) if not t.startswith("~")}
     if toks and any(toks <= n.tokens or (n.tokens and n.tokens <= toks) for n in q.names):
         return True
+    if mention.kind in ("LOC", "ORG", "MISC"):  # "France" for "two French factories"
+        named = states_in(surface, metonyms=False)
+        if named and named <= q.states and names_only_states(surface):
+            return True
     if mention.kind in ("NUM", "MONEY", "PERCENT") and mention.value:
         return any(_same_number(mention.value, n) for n in q.numbers)
     if mention.kind == "DATE" and mention.value:

@@ -292,10 +292,15 @@ def _undated(
 
 def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str]) -> bool:
     """One of the name's words is there, or, for a territory, its name in the other language
-    ("United States" for "États-Unis")."""
+    ("United States" for "États-Unis"), or the state it stands for is named there ("Moscow" -
+    "russe", "Washington" - "les États-Unis")."""
     from rag.answering.bilingual import place_names
+    from rag.answering.states import states_in
 
     if any(meets(w, toks) for w in ws):
+        return True
+    stands = states_in(name)  # "Moscou" for "russe", "Washington" for "américain"
+    if stands and stands <= toks:
         return True
     others = [other for _, other in place_names(name)]
     others += ABBREVIATIONS.get(fold(name).split()[-1], ())
@@ -666,6 +671,8 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
     A passive verb's agent that the parse hung lower ("accueilli sur le perron de l'Élysée
     par X": "par X" under "Élysée") is read off its oblique; a participle's subject span
     that runs over the verb ("Zelensky, accueilli ...") stops before it."""
+    from rag.answering.states import states_in
+
     doer: set[str] = set()
     patient: set[str] = set()
     has_agent = any(role == "agent" for role, _, _ in pred.args)
@@ -680,6 +687,7 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
         if pred.passive:
             role = {"subj": "obj", "agent": "subj"}.get(role, role)
         toks = {t for w in _words(text[a:b]) for t in _lemma_tokens(w, lang)}
+        toks |= states_in(text[a:b])  # "Moscou" is "la Russie", "un diplomate russe"
         if role in ("subj", "agent"):
             doer |= toks
         elif role in ("obj", "iobj"):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rag.answering import bilingual
 from rag.answering.corpus import CorpusView
+from rag.answering.states import states_in
 from rag.lexical import analyze, fold, phrase_translations, words
 
 # The kind of answer, decided by the question word that comes first.
@@ -192,6 +193,7 @@ class Question:
     precision: str | None = None  # when: time day month year
     negated: bool = False
     agent: NameRef | None = None  # the name the question makes the doer ("did Ukraine launch")
+    states: frozenset[str] = frozenset()  # states it names, also by adjective ("French")
 
     @property
     def expects(self) -> frozenset[str]:
@@ -259,6 +261,8 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
     focus = _term(focus_word, lang) if focus_word else None
     if qtype == "what" and focus_word and _WHICH.search(text):
         qtype = "which"  # "which river", "quel président": a name of that class
+    if qtype in ("which", "name") and focus_word and person_noun(focus_word, lang):
+        qtype = "who"  # "which student", "quel ministre", "comment s'appelle le PDG": a person
     low = text.casefold()
     oblique = bool(_OBLIQUE.search(text))  # "with whom": a complement, not the one acted upon
     return Question(
@@ -276,7 +280,36 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
         precision=next((p for p, rx in _PRECISION if re.search(rx, low)), None),
         negated=bool(_NEGATION.search(text)),
         agent=_agent(text, names),
+        states=states_in(text, metonyms=False),
     )
+
+
+@functools.cache
+def _person_nouns() -> frozenset[tuple[str, str]]:
+    """(language, noun) of the common nouns that denote a person ("student", "ministre"): a
+    generic table written from general knowledge (``rag/data/person_nouns.tsv``)."""
+    from importlib import resources
+
+    text = resources.files("rag.data").joinpath("person_nouns.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset((lang.strip(), fold(noun.strip())) for lang, noun in rows)
+
+
+_OTHER = {"en": "fr", "fr": "en"}
+
+
+def person_noun(word: str, lang: str) -> bool:
+    """The noun denotes a person (its singular, in the question's language or the other)."""
+    nouns = _person_nouns()
+    w = fold(word)
+    forms = {w, w[:-1] if w.endswith(("s", "x")) else w}
+    if w.endswith("ies"):
+        forms.add(w[:-3] + "y")
+    if w.endswith("men"):
+        forms.add(w[:-3] + "man")
+    if w.endswith("aux"):
+        forms.add(w[:-3] + "al")
+    return any((language, f) in nouns for f in forms for language in (lang, _OTHER.get(lang, "en")))
 
 
 def _agent(text: str, names: list[NameRef]) -> NameRef | None:

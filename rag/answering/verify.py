@@ -131,6 +131,7 @@ def text_tokens(text: str, lang: str, lemmas: Sequence[str] = ()) -> set[str]:
     """A cited text's tokens, and its words' (and lemmas') translations into the other
     language, marked: "rejoint" (lemma "rejoindre") meets "joined"."""
     from rag.answering import bilingual
+    from rag.answering.states import states_in
     from rag.lexical import phrase_translations
 
     toks = set(analyze(text))
@@ -138,7 +139,7 @@ def text_tokens(text: str, lang: str, lemmas: Sequence[str] = ()) -> set[str]:
     other = [t for w in dict.fromkeys(source) for t in bilingual.translate(w, lang)[:BACK_SENSES]]
     other += [t for ts in phrase_translations(text, lang).values() for t in ts]
     toks |= {BACK + t for t in analyze(" ".join(other))}
-    return toks
+    return toks | states_in(text)  # the states it names, by name, adjective or capital
 
 
 def move_markers(text: str) -> str:

@@ -36,15 +36,19 @@ from rag.answering.question import analyze_question, question_type, split_questi
         ("Le maire soutient-il le projet ?", "yesno"),
         ("What does the acronym CRAB stand for?", "definition"),
         ("c'est quoi une cour d'appel", "definition"),
-        ("Comment s'appelle le directeur du port ?", "name"),
+        ("Comment s'appelle le directeur du port ?", "who"),  # a person noun: a person
+        ("What is the name of the ferry that sank?", "name"),
         ("Which river flooded the lower town?", "which"),
-        ("Quel gouverneur a déclaré l'état d'urgence ?", "which"),
+        ("Quel gouverneur a déclaré l'état d'urgence ?", "who"),
+        ("which Lyon student was happy with her mark", "who"),
+        ("Which two spokeswomen denied it?", "who"),
+        ("Which bridge reopened?", "which"),
         ("What did the council decide?", "what"),
     ],
 )
 def test_question_type(question, qtype):
     assert analyze_question(question, "en").qtype == qtype
-    if qtype not in ("which",):
+    if qtype not in ("which",) and not analyze_question(question, "en").focus:
         assert question_type(question) == qtype
 
 
@@ -184,3 +188,17 @@ def test_country_names_meet_across_languages():
 )
 def test_split_question(question, parts):
     assert len(split_question(question)) == parts
+
+
+def test_a_person_noun_is_known_in_both_languages_and_in_the_plural():
+    from rag.answering.question import person_noun
+
+    assert person_noun("student", "en") and person_noun("spokeswomen", "en")
+    assert person_noun("lycéennes", "fr") and person_noun("ministres", "fr")
+    assert not person_noun("bridge", "en") and not person_noun("usine", "fr")
+
+
+def test_the_states_a_question_names_include_those_its_adjectives_name():
+    q = analyze_question("The ferry line is closing two French ports — in which towns?", "en")
+    assert "@france" in q.states
+    assert analyze_question("Quel président yéménite a fui ?", "fr").states == {"@yemen"}

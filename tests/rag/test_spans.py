@@ -298,3 +298,27 @@ def test_a_name_is_qualified_by_the_common_noun_after_it_and_by_a_co_argument():
     by_other = analyze_question("What magnitude did the Institute give?", "en")
     assert mention_features(by_survey, sent, six, [])["with_name"] == 1.0  # type: ignore[arg-type]
     assert mention_features(by_other, sent, six, [])["with_name"] == 0.0  # type: ignore[arg-type]
+
+
+def test_a_state_the_question_names_by_its_adjective_is_no_answer():
+    """ "two French ports — in which towns?": France is given, the towns are asked; a
+    mention that holds more than the state's name ("the French Riviera") is not given."""
+    from rag.answering.candidates import options
+    from rag.schemas import SentenceAnnotation
+
+    text = "En France, la compagnie ferme Cherbourg et la Riviera française."
+
+    def at(surface: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind="LOC")
+
+    ann = SentenceAnnotation(
+        start=0, end=len(text), mentions=[at("France"), at("Cherbourg"), at("Riviera française")]
+    )
+    q = analyze_question("The ferry line is closing two French ports — in which towns?", "en")
+    assert [text[m.start : m.end] for m in options(q, ann, text)] == [
+        "Cherbourg",
+        "Riviera française",
+    ]
+    other = analyze_question("In which towns is the ferry line closing ports?", "en")
+    assert len(options(other, ann, text)) == 3

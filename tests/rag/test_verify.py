@@ -641,3 +641,27 @@ def test_already_done_against_still_to_do(claim, sentence, contradicts):
 
     cited = Cited([sentence], [set()], [None], ["fr"], [sentence])
     assert _done_for_pending(claim, cited, 0) is contradicts
+
+
+def test_a_state_is_one_party_by_its_name_adjective_or_capital(setup, verifier):
+    """ "l'Estonie a déclaré un diplomate russe persona non grata": a claim that Moscow
+    declared an Estonian diplomat persona non grata swaps the two states, though it names
+    neither as the passage does; Moscow launching the drones "la Russie a tiré" is a name the
+    passage gives, by its state."""
+    s = setup("Pourquoi la Russie a-t-elle expulsé un diplomate ?", "déclaré un diplomate russe")
+    check = check_for(verifier, s)
+
+    def read(claim: str):  # type: ignore[no-untyped-def]
+        return check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right]).reading
+
+    swapped = "En riposte : Moscou avait déclaré un diplomate estonien persona non grata."
+    assert read(swapped).features["direction"] == 1.0
+    kept = "En riposte : Tallinn avait déclaré un diplomate russe persona non grata."
+    assert read(kept).features["direction"] == 0.0
+    assert "Tallinn" not in read(kept).missing_names
+
+    s = setup("Combien de drones la Russie a-t-elle tirés ?", "112 drones")
+    check = check_for(verifier, s)
+    claim = "Moscou a tiré 112 drones d'attaque et de leurre dans la nuit."
+    reading = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right]).reading
+    assert reading.missing_names == []
