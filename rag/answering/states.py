@@ -6,7 +6,7 @@ Generic resources only, none drawn from an article: territory names from the Uni
 (``rag/data/places_en_fr.tsv``), nationality adjectives (``rag/data/demonyms.tsv``) and the
 names that stand for a state (``rag/data/capitals.tsv``), both written from general knowledge.
 
-A state is known by a key, its English name folded, read as the token ``@russia``: analysed
+A state is known by a key, one of its names folded, read as the token ``@russia``: analysed
 text never yields a token that starts with ``@``, so these meet only each other.
 """
 
@@ -45,8 +45,12 @@ def _rows(name: str) -> list[list[str]]:
     ]
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+
+
 def _key(text: str) -> str:
-    return fold(text).replace("’", "'").strip()
+    """A name's words, folded, one space apart ("Pays-Bas", "pays bas" -> "pays bas")."""
+    return " ".join(fold(t) for t in _TOKEN.findall(text))
 
 
 @functools.cache
@@ -93,8 +97,9 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
         for form in forms:
             if form.strip():
                 own.setdefault(_key(form), set()).add(state)
-    for short in ACRONYMS:
-        own.setdefault(_key(short), set()).add(root(_key(short)))
+    for short in ACRONYMS:  # "US", and "U.S." read as its letters
+        for form in (short, " ".join(short)):
+            own.setdefault(_key(form), set()).add(root(_key(short)))
     stands: dict[str, set[str]] = {}
     for country, *names in capitals:
         for form in names:
@@ -106,42 +111,42 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
 
 
 @functools.cache
-def _pattern(metonyms: bool) -> re.Pattern[str]:
+def _longest() -> int:
     own, stands = _tables()
-    forms = sorted(
-        (f for f in {*own, *(stands if metonyms else ())} if len(f) > SHORT), key=len, reverse=True
-    )
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])")
+    return max(k.count(" ") + 1 for k in (*own, *stands))
 
 
-@functools.cache
-def _acronyms(metonyms: bool) -> dict[str, frozenset[str]]:
-    """Short forms ("US", "UK", "UE"), matched as written in capitals: "us" is a pronoun."""
+def _matches(text: str, metonyms: bool) -> list[tuple[int, int, frozenset[str]]]:
+    """(first word, words, states) of each name of a state in ``text``, longest first and
+    never overlapping. A capital or seat counts capitalised ("Sucre", not "sucre"); a form of
+    three letters or fewer only in capitals ("US", "UE"; "us" is a pronoun)."""
     own, stands = _tables()
-    out: dict[str, set[str]] = {}
-    for table in (own, stands) if metonyms else (own,):
-        for form, states in table.items():
-            if len(form) <= SHORT:
-                out.setdefault(form.upper(), set()).update(states)
-    return {k: frozenset(v) for k, v in out.items()}
+    words = [m.group(0) for m in _TOKEN.finditer(text)]
+    folded = [fold(w) for w in words]
+    out = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_longest(), len(words) - i), 0, -1):
+            key = " ".join(folded[i : i + n])
+            short = len(key.replace(" ", "")) <= SHORT
+            if short and not all(w.isupper() for w in words[i : i + n]):
+                continue
+            hit = own.get(key, frozenset())
+            if metonyms and words[i][:1].isupper():
+                hit = hit | stands.get(key, frozenset())
+            if hit:
+                out.append((i, n, hit))
+                i += n - 1
+                break
+        i += 1
+    return out
 
 
 @functools.lru_cache(maxsize=50_000)
 def states_in(text: str, metonyms: bool = True) -> frozenset[str]:
     """The states ``text`` names, as tokens ("@russia"): by name, by nationality adjective
     and, with ``metonyms``, by capital or seat of government."""
-    own, stands = _tables()
-    folded = fold(text).replace("’", "'")
-    found: set[str] = set()
-    aligned = len(folded) == len(text)
-    for m in _pattern(metonyms).finditer(folded):
-        found |= own.get(m.group(0), frozenset())
-        if metonyms and (not aligned or text[m.start()].isupper()):  # "Sucre", not "sucre"
-            found |= stands.get(m.group(0), frozenset())
-    short = _acronyms(metonyms)
-    for m in re.finditer(r"(?<![\w.])[A-Z][A-Z.]{1,4}(?![\w])", text):
-        found |= short.get(m.group(0).replace(".", ""), frozenset())
-    return frozenset(MARK + s for s in found)
+    return frozenset(MARK + s for _, _, states in _matches(text, metonyms) for s in states)
 
 
 _ARTICLES = frozenset("the la le les l de du des d of".split())
@@ -149,9 +154,8 @@ _ARTICLES = frozenset("the la le les l de du des d of".split())
 
 def names_only_states(text: str) -> bool:
     """``text`` is a state's name or adjective and nothing more ("France", "la Russie",
-    "the United States"; not "Paris, France" nor "the French Open")."""
-    if re.fullmatch(r"[A-Z.]{2,6}", text.strip()):  # "US", "U.K."
-        return bool(states_in(text.strip(), metonyms=False))
-    folded = fold(text).replace("’", "'")
-    rest = _pattern(False).sub(" ", folded)
-    return rest != folded and all(w in _ARTICLES for w in re.findall(r"[^\W\d_]+", rest))
+    "the United States", "US"; not "Paris, France" nor "the French Open")."""
+    found = _matches(text, metonyms=False)
+    covered = {k for i, n, _ in found for k in range(i, i + n)}
+    words = [fold(m.group(0)) for m in _TOKEN.finditer(text)]
+    return bool(found) and all(k in covered or w in _ARTICLES for k, w in enumerate(words))
