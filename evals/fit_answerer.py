@@ -37,6 +37,7 @@ from rag.answering.features import (
     MENTION_FEATURES,
     SENTENCE_FEATURES,
     confidence_features,
+    counts_a_noun,
     matched_predicates,
     mention_features,
     unknown_names,
@@ -95,6 +96,7 @@ class Observed:
     mentions: list[tuple[dict[str, float], int, int]] = field(default_factory=list)  # f, y, cand
     metadata: bool = False
     unknown_names: float = 0.0
+    counting: bool = False  # the question asks how many of a noun
 
 
 def read_items(path: Path, part_of: Any, group_of: Any) -> list[Item]:
@@ -141,6 +143,7 @@ def observe(assistant: Any, items: Sequence[Item]) -> list[Observed]:
         scored = answerer.score(p.request)
         q = scored.question
         obs.unknown_names = unknown_names(q, p.request.corpus)
+        obs.counting = counts_a_noun(q)
         for i, c in enumerate(scored.candidates):
             obs.rows.append(c.features)
             obs.texts.append(c.text)
@@ -284,6 +287,7 @@ def confidence_rows(
                 list(shares(s)[order]),
                 [o.rows[int(k)] for k in order],
                 o.unknown_names,
+                o.counting,
             )
         )
     return rows

@@ -15,6 +15,7 @@ from rag.answering.candidates import Candidate, gather
 from rag.answering.draft import Draft, continued_end, merge_drafts, quoted, refusal
 from rag.answering.features import (
     confidence_features,
+    counts_a_noun,
     idf_weights,
     sentence_features,
     unknown_names,
@@ -95,6 +96,7 @@ class ExtractiveAnswerer:
                 [c.share for c in cands],
                 [c.features for c in cands],
                 unknown_names(q, req.corpus),
+                counts_a_noun(q),
             )
             confidence = model.confidence(conf)
         return Scored(q, cands, confidence)

@@ -65,6 +65,7 @@ CONFIDENCE_FEATURES = (
     "all_unknown",  # the question gives names and the corpus uses none of them
     "share",  # the best candidate's share of the ranker's softmax
     "margin",  # its lead over the second
+    "uncounted",  # how many: no number of the best sentences counts the asked noun
 )
 MENTION_FEATURES = (
     "near",  # closeness to the nearest asked word
@@ -226,14 +227,29 @@ def unknown_names(q: Question, corpus: CorpusView) -> float:
     return sum(not any(t in vocab for t in n.tokens) for n in q.names) / len(q.names)
 
 
+COUNTED_POOL = 5  # the best sentences where a count of the asked noun is looked for
+
+
+def counts_a_noun(q: Question) -> bool:
+    """The question asks how many of a noun ("how many fans", "combien de malades")."""
+    return q.qtype == "how_many" and q.focus is not None
+
+
 def confidence_features(
     scores: Sequence[float],
     shares: Sequence[float],
     rows: Sequence[dict[str, float]],
     unknown: float = 0.0,
+    counting: bool = False,
 ) -> dict[str, float]:
-    """The confidence model's input: ranker scores and candidate features, best first."""
+    """The confidence model's input: ranker scores and candidate features, best first.
+    ``counting``: the question counts a noun ("how many fans", "combien de malades"), and
+    a number that counts it in the best sentences is what answers it."""
     f = {name: rows[0].get(name, 0.0) for name in CONFIDENCE_FEATURES}
+    f["uncounted"] = 0.0
+    if counting:
+        top = list(zip(shares, rows, strict=False))[:COUNTED_POOL]
+        f["uncounted"] = 1.0 - max(share * r.get("focus", 0.0) for share, r in top)
     f["unknown_names"] = unknown
     f["all_unknown"] = float(unknown >= 1.0)
     f["margin"] = scores[0] - scores[1] if len(scores) > 1 else 5.0

@@ -270,3 +270,13 @@ def test_a_quoted_phrase_in_lower_case_is_words_not_a_name(assistant):
     assert any(t.word == "reassurance" and not t.in_name for t in q.terms)
     q = analyze_question('Who leads the "Coalition of the Willing"?', "en", corpus)
     assert any(n.text == "Coalition of the Willing" for n in q.names)
+
+
+def test_a_count_of_a_noun_no_article_counts_is_refused(assistant):
+    """The articles count drones, countries and members, never British soldiers: "how many
+    British soldiers" is refused (the confidence feature ``uncounted``); a count they give
+    is answered."""
+    assert assistant.ask("How many British soldiers will be sent to Ukraine?").abstained
+    drones = assistant.ask("Combien de drones la Russie a-t-elle tirés pendant la nuit ?")
+    assert not drones.abstained and drones.short_answer is not None
+    assert "112" in drones.short_answer
