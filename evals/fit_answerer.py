@@ -228,12 +228,16 @@ def fit_ranker(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], lam: float) -
 def cv_ranker(
     xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], groups: Sequence[str]
 ) -> tuple[float, list[np.ndarray]]:
-    """The regularisation with the best out-of-fold top-1 accuracy (the strongest of those
-    tied: top-1 moves by whole questions, and ties are common), and the out-of-fold
-    scores of every question with it (what the confidence model learns from)."""
+    """The regularisation with the best out-of-fold log-likelihood (the mean log-probability
+    the ranker gives each question's answer-holding sentences), and the out-of-fold scores of
+    every question with it (what the confidence model learns from).
+
+    Top-1 accuracy moves by whole questions and ties across most penalties, so choosing by it
+    swung the penalty from one end of the grid to the other when one question changed; the
+    likelihood is what the ranker fits, and moves smoothly."""
     keys = sorted(set(groups))
     folds = [keys[i::FOLDS] for i in range(FOLDS)]
-    best = (-1.0, LAMBDAS[0], [np.zeros(0)] * len(xs))
+    best = (-np.inf, LAMBDAS[0], [np.zeros(0)] * len(xs))
     for lam in LAMBDAS:
         out: list[np.ndarray] = [np.zeros(0)] * len(xs)
         for held in folds:
@@ -242,11 +246,10 @@ def cv_ranker(
             for i, g in enumerate(groups):
                 if g in held:
                     out[i] = r.scores(xs[i])
-        top1 = np.mean(
-            [y[int(np.argmax(s))] for s, y in zip(out, ys, strict=True) if len(s) and y.any()]
-        )
-        if top1 >= best[0]:  # a tie goes to the stronger penalty (the simpler model)
-            best = (float(top1), lam, out)
+        fitted = [(s, y) for s, y in zip(out, ys, strict=True) if len(s) and y.any()]
+        loglik = float(np.mean([np.log(float((shares(s) * y).sum())) for s, y in fitted]))
+        if loglik >= best[0] - 1e-12:  # a tie goes to the stronger penalty
+            best = (loglik, lam, out)
     return best[1], best[2]
 
 

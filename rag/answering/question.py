@@ -338,6 +338,8 @@ def _focus(text: str, qtype: str, lang: str = "en") -> str | None:
     "what kind of support" -> support, "who is the mayor of" -> mayor."""
     m = _COUNTED.search(text)
     if m and words(m.group(1)):
+        if m.group(0)[:1].casefold() in "hw":  # "how many", "what number of": English
+            return _english_counted(text[m.start(1) :])
         return words(m.group(1))[0]
     first = _WH.search(text)
     m = _WHICH.search(text)
@@ -361,6 +363,26 @@ def _focus(text: str, qtype: str, lang: str = "en") -> str | None:
             return found[-1]
         return next((w for w in found if w not in _FR_BEFORE_NOUN), found[0])
     return None
+
+
+COUNTED_WORDS = 4  # how far the counted noun phrase may run ("severe flu cases")
+
+
+def _english_counted(rest: str) -> str:
+    """The counted noun of "how many ...": English puts it last in its phrase ("how many
+    confirmed measles cases", "attack and decoy drones", "long-range missiles"), which ends
+    at a verb or function word; of the phrase's words, the last plural one."""
+    taken: list[str] = []
+    for token in re.findall(r"[\w'’-]+", rest)[:COUNTED_WORDS]:
+        token = token.strip("'’")
+        if taken and token.casefold() in ("and", "or"):  # "attack and decoy drones"
+            continue
+        found = words(token)
+        if taken and (not found or _NP_END.match(token)):
+            break
+        taken += found
+    plural = [w for w in taken if w.endswith("s") and not w.endswith("ss")]
+    return plural[-1] if plural else taken[-1]
 
 
 def find_names(text: str, corpus: CorpusView | None) -> list[NameRef]:

@@ -60,3 +60,18 @@ def test_the_threshold_refuses_no_more_answerable_questions_than_the_bound():
     conf = [0.9] * 10 + [0.2] * 4  # without the lookalike the traps are refused
     threshold, ratio = choose(obs, scores, conf)
     assert outcomes(obs, scores, conf, threshold, ratio)["traps_abstained"] == 4
+
+
+def test_the_penalty_is_chosen_by_likelihood_not_by_tied_top1():
+    """Every penalty ranks these answers first (top-1 ties at 1.0); the weakest penalty
+    gives them the most probability, and is chosen. Choosing by top-1 with ties to the
+    strongest penalty picked the other end of the grid."""
+    from evals.fit_answerer import LAMBDAS, cv_ranker
+
+    rng = np.random.default_rng(0)
+    xs = [np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]) + rng.normal(0, 0.05, (3, 2))
+          for _ in range(12)]  # fmt: skip
+    ys = [np.array([1.0, 0.0, 0.0]) for _ in range(12)]
+    lam, oof = cv_ranker(xs, ys, [f"g{i}" for i in range(12)])
+    assert lam == min(LAMBDAS)
+    assert all(int(np.argmax(s)) == 0 for s in oof)

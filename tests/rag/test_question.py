@@ -61,6 +61,12 @@ def test_the_first_question_word_decides():
     ("question", "focus"),
     [
         ("How many horses pulled the carriage?", "horses"),
+        ("How many confirmed measles cases has the county reported?", "cases"),
+        ("How many attack and decoy drones did the army down?", "drones"),
+        ("How many long-range missiles were promised?", "missiles"),
+        ("How many Western countries' leaders took part?", "leaders"),
+        ("How many people were injured?", "people"),
+        ("Combien de soldats britanniques seront déployés ?", "soldats"),
         ("combien d'emplois la coopérative supprime", "emplois"),
         ("Which economy minister criticised the plan?", "minister"),
         ("Quel président a nommé la juge ?", "président"),
