@@ -50,7 +50,7 @@ def test_the_threshold_falls_between_answers_and_traps():
 def test_the_threshold_refuses_no_more_answerable_questions_than_the_bound():
     """Four traps, and one answerable question less confident than all of them: refusing the
     traps would refuse it too, one of ten answerable questions (10 %), over the product's
-    bound (7.5 %), though the value alone would take the four traps for the one refusal."""
+    bound (5 %), though the value alone would take the four traps for the one refusal."""
     obs = [_obs(i, 1) for i in range(10)] + [_obs(10 + i, 1, True) for i in range(4)]
     scores = [np.array([0.1, 2.0, 0.0])] * 14
     conf = [0.9] * 9 + [0.1] + [0.2] * 4
