@@ -24,6 +24,7 @@ import re
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag.answering.states import states_in
 from rag.lexical import QueryWord, analyze, fold
 from rag.schemas import Predicate, SentenceAnnotation
 
@@ -295,7 +296,6 @@ def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str]) -> bool:
     ("United States" for "États-Unis"), or the state it stands for is named there ("Moscow" -
     "russe", "Washington" - "les États-Unis")."""
     from rag.answering.bilingual import place_names
-    from rag.answering.states import states_in
 
     if any(meets(w, toks) for w in ws):
         return True
@@ -671,8 +671,6 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
     A passive verb's agent that the parse hung lower ("accueilli sur le perron de l'Élysée
     par X": "par X" under "Élysée") is read off its oblique; a participle's subject span
     that runs over the verb ("Zelensky, accueilli ...") stops before it."""
-    from rag.answering.states import states_in
-
     doer: set[str] = set()
     patient: set[str] = set()
     has_agent = any(role == "agent" for role, _, _ in pred.args)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rag.answering import bilingual
 from rag.answering.corpus import CorpusView
 from rag.answering.states import states_in
-from rag.lexical import analyze, fold, phrase_translations, words
+from rag.lexical import analyze, fold, phrase_translations, table_rows, words
 
 # The kind of answer, decided by the question word that comes first.
 _TYPES = [
@@ -284,15 +284,15 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
     )
 
 
+PERSON_NOUNS = "person_nouns.tsv"
+
+
 @functools.cache
 def _person_nouns() -> frozenset[tuple[str, str]]:
     """(language, noun) of the common nouns that denote a person ("student", "ministre"): a
     generic table written from general knowledge (``rag/data/person_nouns.tsv``)."""
-    from importlib import resources
-
-    text = resources.files("rag.data").joinpath("person_nouns.tsv").read_text(encoding="utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return frozenset((lang.strip(), fold(noun.strip())) for lang, noun in rows)
+    rows = table_rows(PERSON_NOUNS)
+    return frozenset((lang, fold(noun)) for lang, nouns in rows for noun in nouns)
 
 
 _OTHER = {"en": "fr", "fr": "en"}
