@@ -288,6 +288,8 @@ _NUMBER = re.compile(
     r"(?:[.,](?P<dec>\d+))?(?!\d)"
 )
 _WORD = re.compile(r"\w+(?:-\w+)*")
+# A currency is a unit, not a name: "US$235 million" is "235 millions USD" and "$235 million"
+_CURRENCY = re.compile(r"\b(?:[A-Z]{1,2}\$|(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|CNY)\b)|[$€£¥]")
 
 
 @dataclass(frozen=True)
@@ -471,7 +473,7 @@ class _Facts:
 
     @classmethod
     def of(cls, text: str) -> _Facts:
-        t, dates, numbers = _take_values(_unaccent(text))
+        t, dates, numbers = _take_values(_unaccent(_CURRENCY.sub(" ", text)))
         names, initial = _names(t)
         return cls(names, numbers, dates, _TOKEN.findall(normalize(text)), initial)
 

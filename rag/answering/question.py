@@ -157,6 +157,12 @@ EXPECTS = {
     "name": frozenset({"PER", "ORG", "LOC", "MISC"}),
     "which": frozenset({"PER", "ORG", "LOC", "MISC"}),
 }
+# What a which/name question takes for the kind its noun denotes: the tagger often calls a
+# place an organisation and the reverse ("la mairie", "Santé publique France"), never a person
+WANTED = {
+    "LOC": frozenset({"LOC", "ORG"}),
+    "ORG": frozenset({"ORG", "LOC", "MISC"}),
+}
 
 
 @dataclass(frozen=True)
@@ -194,9 +200,13 @@ class Question:
     negated: bool = False
     agent: NameRef | None = None  # the name the question makes the doer ("did Ukraine launch")
     states: frozenset[str] = frozenset()  # states it names, also by adjective ("French")
+    wants: str | None = None  # which/name: the kind its asked noun denotes ("which street":
+    # LOC, "which agency": ORG)
 
     @property
     def expects(self) -> frozenset[str]:
+        if self.wants is not None:
+            return WANTED[self.wants]
         return EXPECTS.get(self.qtype, frozenset())
 
     @property
@@ -261,7 +271,8 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
     focus = _term(focus_word, lang) if focus_word else None
     if qtype == "what" and focus_word and _WHICH.search(text):
         qtype = "which"  # "which river", "quel président": a name of that class
-    if qtype in ("which", "name") and focus_word and person_noun(focus_word, lang):
+    wants = noun_kind(focus_word, lang) if focus_word else None
+    if qtype in ("which", "name") and wants == "PER":
         qtype = "who"  # "which student", "quel ministre", "comment s'appelle le PDG": a person
     low = text.casefold()
     oblique = bool(_OBLIQUE.search(text))  # "with whom": a complement, not the one acted upon
@@ -281,35 +292,56 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
         negated=bool(_NEGATION.search(text)),
         agent=_agent(text, names),
         states=states_in(text, metonyms=False),
+        wants=wants if qtype in ("which", "name") else None,
     )
 
 
-PERSON_NOUNS = "person_nouns.tsv"
+# Common nouns by the kind of thing they denote ("student", "ministre": a person; "town",
+# "rue": a place; "union", "agence": an organisation): generic tables written from general
+# knowledge (``rag/data/*_nouns.tsv``). A noun in two tables takes the first kind listed.
+KIND_NOUNS = (
+    ("PER", "person_nouns.tsv"),
+    ("LOC", "place_nouns.tsv"),
+    ("ORG", "organisation_nouns.tsv"),
+)
 
 
 @functools.cache
-def _person_nouns() -> frozenset[tuple[str, str]]:
-    """(language, noun) of the common nouns that denote a person ("student", "ministre"): a
-    generic table written from general knowledge (``rag/data/person_nouns.tsv``)."""
-    rows = table_rows(PERSON_NOUNS)
-    return frozenset((lang, fold(noun)) for lang, nouns in rows for noun in nouns)
+def _kind_nouns() -> dict[tuple[str, str], str]:
+    """(language, noun) -> the kind of thing the noun denotes."""
+    kinds: dict[tuple[str, str], str] = {}
+    for kind, name in KIND_NOUNS:
+        for lang, nouns in table_rows(name):
+            for noun in nouns:
+                kinds.setdefault((lang, fold(noun)), kind)
+    return kinds
 
 
 _OTHER = {"en": "fr", "fr": "en"}
 
 
-def person_noun(word: str, lang: str) -> bool:
-    """The noun denotes a person (its singular, in the question's language or the other)."""
-    nouns = _person_nouns()
+def noun_kind(word: str, lang: str) -> str | None:
+    """PER, LOC or ORG when the noun (its singular, in the question's language or the
+    other) denotes a person, a place or an organisation."""
+    kinds = _kind_nouns()
     w = fold(word)
-    forms = {w, w[:-1] if w.endswith(("s", "x")) else w}
+    forms = [w, w[:-1] if w.endswith(("s", "x")) else w]
     if w.endswith("ies"):
-        forms.add(w[:-3] + "y")
+        forms.append(w[:-3] + "y")
     if w.endswith("men"):
-        forms.add(w[:-3] + "man")
+        forms.append(w[:-3] + "man")
     if w.endswith("aux"):
-        forms.add(w[:-3] + "al")
-    return any((language, f) in nouns for f in forms for language in (lang, _OTHER.get(lang, "en")))
+        forms.append(w[:-3] + "al")
+    for language in (lang, _OTHER.get(lang, "en")):
+        for f in forms:
+            if (language, f) in kinds:
+                return kinds[(language, f)]
+    return None
+
+
+def person_noun(word: str, lang: str) -> bool:
+    """The noun denotes a person ("student", "ministres")."""
+    return noun_kind(word, lang) == "PER"
 
 
 def _agent(text: str, names: list[NameRef]) -> NameRef | None:
@@ -353,9 +385,16 @@ def _focus(text: str, qtype: str, lang: str = "en") -> str | None:
                 if nouns:
                     break
                 continue
+            if w.endswith(("'s", "’s")):  # "which player's handball": the player is asked
+                nouns += words(w[:-2])
+                break
             nouns += words(w)
         if nouns:
-            return nouns[0] if lang == "fr" else nouns[-1]
+            if lang == "fr":
+                return nouns[0]
+            # English ends the phrase with its noun, but nothing marks where a verb begins
+            # ("which agency publishes the bulletin"): the last noun of a known kind, if any
+            return next((w for w in reversed(nouns) if noun_kind(w, lang)), nouns[-1])
     m = _ROLE_OF.search(text) or _NAME_OF.search(text)
     if m and words(m.group(1)):
         found = words(m.group(1))
@@ -371,9 +410,11 @@ COUNTED_WORDS = 4  # how far the counted noun phrase may run ("severe flu cases"
 def _english_counted(rest: str) -> str:
     """The counted noun of "how many ...": English puts it last in its phrase ("how many
     confirmed measles cases", "attack and decoy drones", "long-range missiles"), which ends
-    at a verb or function word; of the phrase's words, the last plural one."""
+    at a verb or function word; of the phrase's words, the last plural one, or the possessor
+    of a possessive ("how many Western countries' leaders")."""
     taken: list[str] = []
     for token in re.findall(r"[\w'’-]+", rest)[:COUNTED_WORDS]:
+        possessive = token.endswith(("s'", "s’"))
         token = token.strip("'’")
         if taken and token.casefold() in ("and", "or"):  # "attack and decoy drones"
             continue
@@ -381,6 +422,8 @@ def _english_counted(rest: str) -> str:
         if taken and (not found or _NP_END.match(token)):
             break
         taken += found
+        if possessive and found:  # "how many countries' leaders": countries are counted
+            return found[-1]
     plural = [w for w in taken if w.endswith("s") and not w.endswith("ss")]
     return plural[-1] if plural else taken[-1]
 

@@ -23,7 +23,7 @@ from rag.schemas import Mention
 # lower-case words ("et son gendre", ") et à"), or at most a preposition ("(", ", à").
 _GLUE = re.compile(
     r"^[\s,;()\[\]–—-]*(?:(?:et|and|ou|or|&|ainsi que|as well as)\b[\s,]*"
-    r"(?:[a-zà-ÿ'’.-]+\s+){0,3}|(?:(?:à|en|au|aux|in|at|de|of)\s+)?)[\s(]*$"
+    r"(?:[a-zà-ÿ'’.-]+\s+|[a-zà-ÿ]{1,2}['’]){0,3}|(?:(?:à|en|au|aux|in|at|de|of)\s+)?)[\s(]*$"
 )
 MONTHS = {
     "en": "January February March April May June July August September October November "

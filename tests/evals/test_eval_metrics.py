@@ -244,6 +244,8 @@ def test_grounded_support() -> None:
         ("dans les airs et en mer", "les airs et en mer"),  # leading words aside
         ("son gendre", "gendre"),
         ("Environ 300 personnes", "environ 300 personnes"),  # a sentence's first capital
+        ("235 millions USD", "US$235 million"),  # a currency is a unit, not a name
+        ("$235 million", "235 millions de dollars"),
     ],
 )
 def test_short_exact_accepts_the_same_names_numbers_and_dates(predicted: str, gold: str) -> None:
@@ -270,6 +272,8 @@ def test_short_exact_accepts_the_same_names_numbers_and_dates(predicted: str, go
         ("les zones de contact et la mer", "zones de contact", "extra", [],
          ["zones de contact et la mer"]),
         ("dans les airs", "sur terre", "wrong", ["terre"], ["airs"]),
+        ("235 millions USD", "US$253 million", "wrong", ["253"], ["235"]),
+        ("the US", "the UK", "wrong", ["uk"], ["us"]),  # a state is still a name
     ],
 )  # fmt: skip
 def test_short_exact_names_what_is_missing_or_extra(

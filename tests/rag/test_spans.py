@@ -37,6 +37,19 @@ def test_coordinated_names_answer_together_but_not_an_aside():
     assert [TEXT[m.start : m.end] for m in group] == ["Ilan Berthier", "Maud Tessier"]
 
 
+def test_names_coordinated_through_an_elided_article_answer_together():
+    text = "Elle était aussi observée par la FIRA et l'UERA, puis par Line Marchal."
+
+    def at(surface: str, kind: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind=kind)
+
+    cand = _Cand([at("FIRA", "ORG"), at("UERA", "ORG"), at("Line Marchal", "PER")])
+    cand.text = text
+    group = coordinated(cand, cand.options[0])  # type: ignore[arg-type]
+    assert [text[m.start : m.end] for m in group] == ["FIRA", "UERA"]
+
+
 APPOSED = (
     "Selon l'Institut des rivières, Ilan Berthier, son directeur, et l'Office du port ont "
     "lancé deux barques, Aurore et Zéphyr."
@@ -147,6 +160,28 @@ def test_a_number_counts_the_nouns_coordinated_after_it():
     feats = [mention_features(q, sent, m, []) for m in (seven, two)]  # type: ignore[arg-type]
     assert feats[0]["focus"] == 1.0 and feats[0]["other_unit"] == 0.0
     assert feats[1]["focus"] == 0.0 and feats[1]["other_unit"] == 1.0
+
+
+def test_a_number_with_a_noun_of_its_own_counts_that_noun_not_what_it_hangs_on():
+    """ "Habitante ... depuis plus de quarante ans" counts years: the parse hangs the number
+    on "habitante", but "combien d'habitants" is answered by "4 500 habitants"."""
+    from rag.answering.features import mention_features
+
+    text = "Habitante de Lerrain depuis quarante ans, Line a vu la ville de 4 500 habitants."
+    q = analyze_question("combien d'habitants compte Lerrain", "fr")
+
+    def at(surface: str, unit: str, head: str) -> Mention:
+        start = text.index(surface)
+        return Mention(
+            start=start, end=start + len(surface), kind="NUM", value=surface, unit=unit, head=head
+        )
+
+    years, people = at("quarante", "an", "habitant"), at("4 500", "habitant", "ville")
+    sent = _Sentence([years, people])
+    sent.text = text
+    feats = [mention_features(q, sent, m, []) for m in (years, people)]  # type: ignore[arg-type]
+    assert feats[0]["focus"] == 0.0 and feats[0]["other_unit"] == 1.0
+    assert feats[1]["focus"] == 1.0
 
 
 def test_a_mention_is_tied_to_the_question_by_its_head_not_by_being_there():
