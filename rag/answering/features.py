@@ -314,8 +314,11 @@ def _with_name(q: Question, c: Candidate, m: Mention) -> float:
         for _, a, b in v.args:
             if a <= m.start and m.end <= b:
                 continue
-            toks = set(analyze(c.text[max(a - c.start, 0) : b - c.start]))
-            if any(toks & n.tokens for n in q.names):
+            words = analyze(c.text[max(a - c.start, 0) : b - c.start])
+            toks = set(words)
+            # the name is the argument, not a word deep in it ("with his counterparts from
+            # Russia, Ukraine and France" does not make Ukraine the verb's argument)
+            if any(2 * len(toks & n.tokens) >= len(words) for n in q.names):
                 return 1.0
     return 0.0
 

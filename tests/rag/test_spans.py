@@ -335,6 +335,32 @@ def test_a_name_is_qualified_by_the_common_noun_after_it_and_by_a_co_argument():
     assert mention_features(by_other, sent, six, [])["with_name"] == 0.0  # type: ignore[arg-type]
 
 
+def test_a_name_deep_in_a_long_argument_is_not_the_verb_s_co_argument():
+    """ "travelled to Lerrain fresh from talks in Orvel with his counterparts from Norland,
+    Estria and Valmont": Estria is a word of the argument, not the argument itself."""
+    from rag.answering.features import mention_features
+    from rag.schemas import Predicate, SentenceAnnotation
+
+    text = (
+        "Marchal travelled to Lerrain fresh from talks in Orvel with his counterparts "
+        "from Norland, Estria and Valmont."
+    )
+    start = text.index("Lerrain")
+    town = Mention(start=start, end=start + 7, kind="LOC")
+    company = text.index("with his")
+    travel = Predicate(
+        lemma="travel", start=text.index("travelled"), end=text.index("travelled") + 9,
+        args=[("obl", start, start + 7), ("obl", company, len(text) - 1)],
+    )  # fmt: skip
+    sent = _Sentence([town])
+    sent.text = text
+    sent.annotation = SentenceAnnotation(
+        start=0, end=len(text), mentions=[town], predicates=[travel]
+    )
+    q = analyze_question("In which city were the talks on Estria held?", "en")
+    assert mention_features(q, sent, town, [])["with_name"] == 0.0  # type: ignore[arg-type]
+
+
 def test_a_state_the_question_names_by_its_adjective_is_no_answer():
     """ "two French ports — in which towns?": France is given, the towns are asked; a
     mention that holds more than the state's name ("the French Riviera") is not given."""
