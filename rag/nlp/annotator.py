@@ -110,7 +110,8 @@ def read_sentence(
 def _candidates(sd: Any, lang: str) -> list[_Candidate]:
     text = sd.text
     out: list[_Candidate] = []
-    for f in dates.find_dates(text, lang):
+    found = dates.find_dates(text, lang)
+    for f in found:
         if f.bare_year and _counts_something(sd, f.end):
             continue  # "2000 soldats": a number
         digits = any(c.isdigit() for c in text[f.start : f.end])
@@ -123,6 +124,16 @@ def _candidates(sd: Any, lang: str) -> list[_Candidate]:
             toks = toks[1:]
         while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS"):
             toks = toks[:-1]
+        # a name the tagger ran into the date after it ("Santé publique France mercredi",
+        # "the Ministry of Health Wednesday")
+        end = toks[-1].idx + len(toks[-1].text) if toks else 0
+        cut = [f.start for f in found if toks and toks[0].idx < f.start < end <= f.end]
+        if cut:
+            kept = [t for t in toks if t.idx + len(t.text) <= min(cut)]
+            while kept and (kept[-1].is_punct or kept[-1].pos_ in ("ADP", "DET", "CCONJ")):
+                kept = kept[:-1]  # "X de mardi"
+            if lang == "fr" or len([t for t in kept if t.is_alpha]) >= 2:  # not "Black Friday"
+                toks = kept
         if not toks:
             continue
         s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)

@@ -287,6 +287,33 @@ def test_entity_kinds_are_unified(read):
     assert en.mention("Kerlan Bank").kind == "ORG"  # without its "the"
 
 
+def test_a_name_the_tagger_ran_into_the_date_after_it_ends_before_the_date():
+    """The tagger sometimes takes the weekday after a name into it ("Santé publique France
+    mercredi"); the name ends before the date, which stays a date. A real spaCy Doc whose
+    entity is set by hand, as the tagger does it on real text (not on invented names), and an
+    English name that holds a date word ("Black Friday") keeps it."""
+    import spacy
+    from spacy.tokens import Span
+
+    from rag.nlp.annotator import _candidates, _claim
+
+    def read_with(lang: str, text: str, start: int, end: int, label: str) -> list[tuple[str, str]]:
+        doc = spacy.blank(lang)(text)
+        doc.ents = [Span(doc, start, end, label=label)]
+        return [(text[c.start : c.end], c.kind) for c in _claim(_candidates(doc[:], lang))]
+
+    fr = read_with(
+        "fr",
+        "Le bulletin publié par Santé publique Kerlan mercredi fait état de morts.",
+        4,
+        8,
+        "ORG",
+    )
+    assert fr == [("Santé publique Kerlan", "ORG"), ("mercredi", "DATE")]
+    en = read_with("en", "Shoppers came on Black Friday to Valbourg.", 3, 5, "EVENT")
+    assert en == [("Black Friday", "MISC")]
+
+
 def test_lemmas_are_folded_content_words(read):
     r = read("Les soldats ont traversé la rivière à Valbourg.")
     (a,) = r.annotations
