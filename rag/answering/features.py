@@ -276,8 +276,11 @@ def mention_features(
     q: Question, c: Candidate, m: Mention, verbs: Sequence[Predicate]
 ) -> dict[str, float]:
     f: dict[str, float] = dict.fromkeys(MENTION_FEATURES, 0.0)
-    if c.hits:
-        gap = min(_gap(m, pos) for pos, _ in c.hits)
+    # the asked noun is what a count or a name is read beside (``focus``): nearness is to
+    # the other asked words ("près de 300 foyers privés d'électricité", not "115 foyers")
+    hits = [pos for pos, t in c.hits if q.focus is None or t.word != q.focus.word]
+    if hits or c.hits:
+        gap = min(_gap(m, pos) for pos in hits or [pos for pos, _ in c.hits])
         f["near"] = math.exp(-gap / NEAR_CHARS)
     # the doer (or the one acted upon) a "who" question asks for; for other questions the
     # parse's roles hold no answer of theirs more often than chance (fit data: 0 of 24)

@@ -184,6 +184,36 @@ def test_a_number_with_a_noun_of_its_own_counts_that_noun_not_what_it_hangs_on()
     assert feats[1]["focus"] == 1.0
 
 
+def test_a_count_is_near_the_other_asked_words_not_only_its_counted_noun():
+    """Every count of the asked noun sits by that noun; which one answers is told by the
+    other asked words: "près de 300 foyers privés d'électricité" for "combien de foyers
+    ont eu une coupure d'électricité", not "115 foyers" at the sentence's start."""
+    from rag.answering.features import mention_features
+
+    text = "Selon la mairie, 115 foyers sont inondés et près de 300 foyers privés d'électricité."
+    q = analyze_question("combien de foyers ont été privés d'électricité", "fr")
+    assert q.focus is not None and q.focus.word == "foyers"
+    terms = {t.word: t for t in q.terms}
+
+    def at(surface: str) -> Mention:
+        start = text.index(surface)
+        return Mention(
+            start=start, end=start + len(surface), kind="NUM", value=surface, unit="foyer"
+        )
+
+    first, second = at("115"), at("300")
+    sent = _Sentence([first, second])
+    sent.text = text
+    sent.hits = [
+        (text.index("foyers"), terms["foyers"]),
+        (text.index("foyers", text.index("300")), terms["foyers"]),
+        (text.index("privés"), terms["privés"]),
+        (text.index("électricité"), terms["électricité"]),
+    ]
+    near = [mention_features(q, sent, m, [])["near"] for m in (first, second)]  # type: ignore[arg-type]
+    assert near[1] > near[0]
+
+
 def test_a_mention_is_tied_to_the_question_by_its_head_not_by_being_there():
     """A sentence ranked below the quoted ones is quoted for the short answer only when one
     of its mentions is tied to the question (``tied``): its head is an asked word here."""
