@@ -424,8 +424,17 @@ def _english_counted(rest: str) -> str:
         taken += found
         if possessive and found:  # "how many countries' leaders": countries are counted
             return found[-1]
-    plural = [w for w in taken if w.endswith("s") and not w.endswith("ss")]
+    plural = [
+        w for w in taken if (w.endswith("s") and not w.endswith("ss")) or w in _IRREGULAR_PLURALS
+    ]
     return plural[-1] if plural else taken[-1]
+
+
+# English plurals without an s: "how many people went to the emergency room" counts people
+_IRREGULAR_PLURALS = frozenset(
+    "people men women children police staff personnel crew cattle sheep fish deer mice "
+    "geese feet teeth oxen data media".split()
+)
 
 
 def find_names(text: str, corpus: CorpusView | None) -> list[NameRef]:

@@ -67,6 +67,8 @@ def test_the_first_question_word_decides():
         ("How many long-range missiles were promised?", "missiles"),
         ("How many Western countries' leaders took part?", "countries"),  # the possessor
         ("How many people were injured?", "people"),
+        ("how many people went to the emergency room last week", "people"),
+        ("How many children were vaccinated?", "children"),
         ("Combien de soldats britanniques seront déployés ?", "soldats"),
         ("combien d'emplois la coopérative supprime", "emplois"),
         ("Which economy minister criticised the plan?", "minister"),
