@@ -74,7 +74,8 @@ _NP_END = re.compile(
 )
 _COUNTED = re.compile(
     r"\b(?:how many|how much|combien de|combien d['’]|what number of|quel nombre de|"
-    r"quel(?:le)? (?:est le |la )?(?:nombre|quantité) de)\s*([\w'’-]+)",
+    r"quel(?:le)? (?:est le |la )?(?:nombre|quantité) de|"
+    r"(?:à|a) combien s['’](?:él[eè]v\w*|est élevée?s?)\s+(?:le |la |les |l['’])?)\s*([\w'’-]+)",
     re.IGNORECASE,
 )
 _ROLE_OF = re.compile(
@@ -268,7 +269,8 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
         for w in dict.fromkeys(words(asked_text))
     ]
     focus_word = _focus(text, qtype, lang)
-    focus = _term(focus_word, lang) if focus_word else None
+    # the asked noun meets its phrase's translation too ("chiffre d'affaires": revenue)
+    focus = _term(focus_word, lang, phrase=phrases.get(fold(focus_word), ())) if focus_word else None
     if qtype == "what" and focus_word and _WHICH.search(text):
         qtype = "which"  # "which river", "quel président": a name of that class
     wants = noun_kind(focus_word, lang) if focus_word else None

@@ -69,6 +69,7 @@ def test_the_first_question_word_decides():
         ("How many people were injured?", "people"),
         ("how many people went to the emergency room last week", "people"),
         ("How many children were vaccinated?", "children"),
+        ("à combien s'élève le chiffre d'affaires du groupe", "chiffre"),
         ("Combien de soldats britanniques seront déployés ?", "soldats"),
         ("combien d'emplois la coopérative supprime", "emplois"),
         ("Which economy minister criticised the plan?", "minister"),
@@ -205,6 +206,12 @@ def test_a_person_noun_is_known_in_both_languages_and_in_the_plural():
     assert person_noun("student", "en") and person_noun("spokeswomen", "en")
     assert person_noun("lycéennes", "fr") and person_noun("ministres", "fr")
     assert not person_noun("bridge", "en") and not person_noun("usine", "fr")
+
+
+def test_the_asked_noun_meets_its_phrase_s_translation():
+    q = analyze_question("à combien s'élève le chiffre d'affaires du groupe", "fr")
+    assert q.qtype == "how_many" and q.focus is not None
+    assert "en:revenu" in q.focus.translations  # "chiffre d'affaires", not "chiffre": figure
 
 
 def test_a_noun_denotes_a_person_a_place_or_an_organisation():
