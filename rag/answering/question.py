@@ -270,7 +270,9 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
     ]
     focus_word = _focus(text, qtype, lang)
     # the asked noun meets its phrase's translation too ("chiffre d'affaires": revenue)
-    focus = _term(focus_word, lang, phrase=phrases.get(fold(focus_word), ())) if focus_word else None
+    focus = None
+    if focus_word:
+        focus = _term(focus_word, lang, phrase=phrases.get(fold(focus_word), ()))
     if qtype == "what" and focus_word and _WHICH.search(text):
         qtype = "which"  # "which river", "quel président": a name of that class
     wants = noun_kind(focus_word, lang) if focus_word else None
