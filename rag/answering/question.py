@@ -47,6 +47,7 @@ _TYPES = [
      r"\bqu'est-ce qu(e|'un|'une)\b|\bque (signifie|veut dire)\b|\bwhat is an? \w+\W*$|"
      r"\bdefine\b|\bdéfinition\b"),
     ("who", r"\b(who|whom|whose)\b|(^|,)\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"
+     r"\bc'(est|était) qui\b|"
      r"\bde qui\b|\bpar qui\b|\bà qui\b|\bcomment s'appelle\b|\bwhat is the name of\b|"
      r"\bwhat's the name of\b|\bquel(le)?s? (personne|personnalité|responsable)s?\b"),
 ]  # fmt: skip
@@ -79,7 +80,8 @@ _COUNTED = re.compile(
     re.IGNORECASE,
 )
 _ROLE_OF = re.compile(
-    r"\b(?:who|qui)\s+(?:is|was|are|were|est|était|sont|étaient)\s+(?:the|le|la|les|l['’])\s*"
+    r"\b(?:(?:who|qui)\s+(?:is|was|are|were|est|était|sont|étaient)|c['’](?:est|était)\s+qui)\s+"
+    r"(?:the|le|la|les|l['’])\s*"
     r"((?:[\w'’-]+\s+){0,2}?[\w'’-]+)(?=\s+(?:of|de|du|des|d['’]|for|pour|at|à|in|en|behind|"
     r"who|qui)\b|\s*[?]|$)",
     re.IGNORECASE,

@@ -45,6 +45,8 @@ from rag.schemas import Mention
         ("Which two spokeswomen denied it?", "who"),
         ("Which bridge reopened?", "which"),
         ("What did the council decide?", "what"),
+        ("c'est qui le maire de Lerrain", "who"),
+        ("c'était qui l'entraîneur du club", "who"),
     ],
 )
 def test_question_type(question, qtype):
@@ -75,6 +77,7 @@ def test_the_first_question_word_decides():
         ("Which economy minister criticised the plan?", "minister"),
         ("Quel président a nommé la juge ?", "président"),
         ("Who is the mayor of Port-Vaillant?", "mayor"),
+        ("c'est qui le maire de Port-Vaillant", "maire"),
         ("le pont rouvre quel jour exactement ?", "jour"),
     ],
 )
