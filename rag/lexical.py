@@ -244,6 +244,19 @@ def _dictionary() -> dict[str, list[str]]:
     return table
 
 
+@functools.cache
+def _news_synonyms() -> dict[str, tuple[str, ...]]:
+    """English word -> the news-French words that render it ("mayor": "édile")."""
+    return dict(_synonym_rows("en"))
+
+
+def news_synonyms(english: str) -> list[str]:
+    """The news-French synonyms of these English words (a French question's translation):
+    "maire" -> "mayor" -> "édile", which a French question's own words never meet."""
+    table = _news_synonyms()
+    return list(dict.fromkeys(s for w in words(english) for s in table.get(w.lower(), ())))
+
+
 def expansions(text: str) -> list[str]:
     """French translations of an English question's words."""
     _, en = _stemmers()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from rag.answering.bilingual import translated_query
 from rag.corpus_index import LexicalIndex
 from rag.embedding import Embedder
-from rag.lexical import analyze, analyze_query, words
+from rag.lexical import analyze, analyze_query, news_synonyms, words
 from rag.schemas import Chunk, Passage
 from vectorstore.base import VectorStore
 
@@ -34,6 +34,12 @@ def detect_question_language(question: str) -> str:
     if re.search(r"[àâçéèêëîïôûùœ]|\b[ldjqsnc]'", question.casefold()):
         fr += 1
     return "en" if en > fr else "fr"
+
+
+def french_expansion(english: str) -> list[str]:
+    """The keyword tokens a French question adds: its words' English translations (for
+    English articles) and the news-French synonyms of those ("maire": "mayor", "édile")."""
+    return list(dict.fromkeys(analyze(f"{english} {' '.join(news_synonyms(english))}")))
 
 
 @dataclass
@@ -130,9 +136,9 @@ class HybridRetriever:
         if p.mode in ("hybrid", "keyword"):
             t = time.perf_counter()
             query = analyze_query(question, lang, p.expand)
-            if other and lang == "fr":  # French words' English translations, at half weight
+            if other and lang == "fr":  # at half weight
                 seen = set(query.main) | set(query.expanded)
-                query.expanded += [t for t in dict.fromkeys(analyze(other)) if t not in seen]
+                query.expanded += [t for t in french_expansion(other) if t not in seen]
             if p.expand:  # a name the articles spell otherwise ("Putin", "Poutine")
                 names = " ".join(re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+", question))
                 query.main += [s for t in analyze(names) for s in index.spellings(t)]

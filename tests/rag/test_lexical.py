@@ -103,3 +103,17 @@ def test_news_french_words_translate_both_ways():
     heads = [fold(h) for h, _ in rows]
     assert len(rows) > 300 and len(heads) == len(set(heads))
     assert all(1 <= len(ts) <= 3 and all(t.strip() for t in ts) for _, ts in rows)
+
+
+def test_a_french_question_meets_the_news_french_synonyms_of_its_words():
+    """ "maire" is "mayor", which news French also writes "édile": the keyword side of a
+    French question adds the synonyms of its translation, as an English question's "mayor"
+    already meets "édile"."""
+    from rag.answering.bilingual import translated_query
+    from rag.lexical import news_synonyms
+    from rag.retrieval import french_expansion
+
+    english = translated_query("Qui est le maire de Lerrain ?", "fr")
+    assert "édile" in news_synonyms(english)
+    assert analyze("édile")[0] in french_expansion(english)
+    assert news_synonyms("bridge river") == []
