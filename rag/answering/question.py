@@ -20,6 +20,7 @@ from rag.lexical import analyze, fold, phrase_translations, table_rows, words
 # The kind of answer, decided by the question word that comes first.
 _TYPES = [
     ("how_many", r"\bhow (many|much|large|big|long|far|high|tall|old)\b|\bby how much\b|"
+     r"^\s*(?:(?:le|the) )?(?:nombre d(?:e |['’])|number of )|"
      r"\bwhat (is |was |were |are )?(the )?([\w'’-]+ )?(percentage|proportion|share|number|"
      r"amount|sum|magnitude|rate|level|revenue|revenues|profit|price|cost|salary|budget|"
      r"population|age|score|total|toll|turnover|sales|loss|losses|debt|deficit|fine|value|"
@@ -75,7 +76,8 @@ _NP_END = re.compile(
 )
 _COUNTED = re.compile(
     r"\b(?:how many|how much|combien de|combien d['’]|what number of|quel nombre de|"
-    r"quel(?:le)? (?:est le |la )?(?:nombre|quantité) de|"
+    r"quel(?:le)? (?:est le |la )?(?:nombre|quantité) de|^\s*(?:(?:le|the) )?nombre d['’]|"
+    r"^\s*(?:(?:le|the) )?(?:nombre de|number of)|"
     r"(?:à|a) combien s['’](?:él[eè]v\w*|est élevée?s?)\s+(?:le |la |les |l['’])?)\s*([\w'’-]+)",
     re.IGNORECASE,
 )
@@ -376,7 +378,8 @@ def _focus(text: str, qtype: str, lang: str = "en") -> str | None:
     "what kind of support" -> support, "who is the mayor of" -> mayor."""
     m = _COUNTED.search(text)
     if m and words(m.group(1)):
-        if m.group(0)[:1].casefold() in "hw":  # "how many", "what number of": English
+        english = r"\s*(?:how|what|(?:the )?number of)\b"  # "how many", "number of": English
+        if re.match(english, m.group(0), re.IGNORECASE):
             return _english_counted(text[m.start(1) :])
         return words(m.group(1))[0]
     first = _WH.search(text)

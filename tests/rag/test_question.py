@@ -46,6 +46,8 @@ from rag.schemas import Mention
         ("Which bridge reopened?", "which"),
         ("What did the council decide?", "what"),
         ("c'est qui le maire de Lerrain", "who"),
+        ("nombre de morts après la tempête", "how_many"),  # typed as a search
+        ("number of deaths after the storm", "how_many"),
         ("c'était qui l'entraîneur du club", "who"),
     ],
 )
@@ -72,6 +74,8 @@ def test_the_first_question_word_decides():
         ("how many people went to the emergency room last week", "people"),
         ("How many children were vaccinated?", "children"),
         ("à combien s'élève le chiffre d'affaires du groupe", "chiffre"),
+        ("nombre de cas graves en réanimation selon les autorités", "cas"),
+        ("number of confirmed measles cases in the county", "cases"),
         ("Combien de soldats britanniques seront déployés ?", "soldats"),
         ("combien d'emplois la coopérative supprime", "emplois"),
         ("Which economy minister criticised the plan?", "minister"),
