@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.lexical import EXPANSION_WEIGHT, QueryTokens, analyze, name_key
+from rag.nlp import LAYER_VERSION
 from rag.schemas import Chunk, Document, SentenceAnnotation, Span
 
 if TYPE_CHECKING:
@@ -124,8 +125,12 @@ class CorpusIndex:
 
     def unannotated(self, doc_ids: Iterable[str]) -> set[str]:
         """Those of these articles indexed without sentence annotations (by a version before
-        the language layer, or without one): an ingest reads them again."""
-        query = "SELECT doc_id FROM docs WHERE annotated = 0 AND doc_id IN ({marks})"
+        the language layer, or without one) or by an older version of the layer
+        (``rag.nlp.LAYER_VERSION``): an ingest reads them again."""
+        query = (
+            f"SELECT doc_id FROM docs WHERE annotated < {int(LAYER_VERSION)} "
+            "AND doc_id IN ({marks})"
+        )
         return {doc_id for (doc_id,) in _select_in(self.db, query, list(doc_ids))}
 
     def chunk_counts(self) -> dict[str, int]:
@@ -205,7 +210,7 @@ def _insert(db: sqlite3.Connection, doc: Document, chunks: Sequence[Chunk]) -> N
             doc.title,
             doc.text,
             len(chunks),
-            int(annotated),
+            LAYER_VERSION if annotated else 0,  # the layer's version that read it
         ),
     )
     db.executemany(

@@ -15,6 +15,10 @@ from typing import Protocol
 
 from rag.schemas import Document, SentenceAnnotation, Span
 
+# What the layer stores, by version: articles an older version read are read again by the
+# next ingest. 2: a name the tagger ran into the date after it ends before the date.
+LAYER_VERSION = 2
+
 
 class Annotator(Protocol):
     """Reads sentences of a document; one annotation per span, same order, same offsets."""

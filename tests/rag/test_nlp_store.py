@@ -110,6 +110,27 @@ def test_documents_stored_without_annotations_are_read_again(
     assert again.unchanged == ["valbourg"] and again.updated == []
 
 
+def test_documents_read_by_an_older_language_layer_are_read_again(
+    make_settings, embedder, tmp_path: Path
+):
+    """What the layer stores changes with ``LAYER_VERSION``: an article an older version
+    read is read again by the next ingest, once."""
+    import sqlite3
+
+    from rag.nlp import LAYER_VERSION
+
+    s = make_settings(chroma_host=None)
+    path = write_article(tmp_path / "articles")
+    store = build_store(s)
+    build_ingestor(s, store, embedder).sync([path.parent], progress=False)
+    with sqlite3.connect(s.lexical_path / "corpus.db") as db:  # as the previous version left it
+        db.execute("UPDATE docs SET annotated = ?", (LAYER_VERSION - 1,))
+    summary = build_ingestor(s, store, embedder).sync([path.parent], progress=False)
+    assert summary.updated == ["valbourg"] and summary.unchanged == []
+    again = build_ingestor(s, store, embedder).sync([path.parent], progress=False)
+    assert again.unchanged == ["valbourg"] and again.updated == []
+
+
 def test_a_missing_pipeline_stops_ingest_and_keeps_the_old_version(
     make_settings, embedder, tmp_path: Path
 ):
