@@ -286,3 +286,24 @@ def test_a_name_the_parser_cut_in_two_fills_the_role_it_starts_in():
     assert _in_role(q, Mention(start=22, end=37, kind="PER"), verb)
     assert not _in_role(q, Mention(start=55, end=65, kind="PER"), verb)
     assert not _in_role(q, Mention(start=72, end=80, kind="PER"), verb)
+
+
+def test_the_parse_role_counts_for_who_questions_only():
+    """The doer of the asked verb answers "who"; for a which- or how-many question the
+    parse's roles held no answer more often than chance in the fit data (0 of 24)."""
+    from rag.answering.features import mention_features
+    from rag.schemas import Predicate
+
+    text = "Le conseil de Lerrain a nommé Line Marchal."
+
+    class _Sent:  # the fields of a Candidate that mention features read (a plain record)
+        options: list[Mention] = []
+        start, hits, annotation = 0, [], None
+
+    _Sent.text = text  # type: ignore[attr-defined]
+    council = Mention(start=0, end=19, kind="ORG")
+    named = Predicate(lemma="nommer", start=22, end=27, args=[("subj", 0, 19), ("obj", 28, 41)])
+    who = analyze_question("Qui a nommé la directrice ?", "fr")
+    which = analyze_question("Quel organisme a nommé la directrice ?", "fr")
+    assert mention_features(who, _Sent(), council, [named])["role"] == 1.0  # type: ignore[arg-type]
+    assert mention_features(which, _Sent(), council, [named])["role"] == 0.0  # type: ignore[arg-type]
