@@ -279,9 +279,9 @@ def mention_features(
     # the asked noun is what a count or a name is read beside (``focus``): nearness is to
     # the other asked words ("près de 300 foyers privés d'électricité", not "115 foyers")
     hits = [pos for pos, t in c.hits if q.focus is None or t.word != q.focus.word]
-    if hits or c.hits:
-        gap = min(_gap(m, pos) for pos in hits or [pos for pos, _ in c.hits])
-        f["near"] = math.exp(-gap / NEAR_CHARS)
+    hits = hits or [pos for pos, _ in c.hits]
+    if hits:
+        f["near"] = math.exp(-min(_gap(m, pos) for pos in hits) / NEAR_CHARS)
     # the doer (or the one acted upon) a "who" question asks for; for other questions the
     # parse's roles hold no answer of theirs more often than chance (fit data: 0 of 24)
     f["role"] = float(q.qtype == "who" and any(_in_role(q, m, v) for v in verbs))

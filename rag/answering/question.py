@@ -76,8 +76,8 @@ _NP_END = re.compile(
 )
 _COUNTED = re.compile(
     r"\b(?:how many|how much|combien de|combien d['’]|what number of|quel nombre de|"
-    r"quel(?:le)? (?:est le |la )?(?:nombre|quantité) de|^\s*(?:(?:le|the) )?nombre d['’]|"
-    r"^\s*(?:(?:le|the) )?(?:nombre de|number of)|"
+    r"quel(?:le)? (?:est le |la )?(?:nombre|quantité) de|"
+    r"^\s*(?:(?:le|the) )?(?:nombre de|nombre d['’]|number of)|"
     r"(?:à|a) combien s['’](?:él[eè]v\w*|est élevée?s?)\s+(?:le |la |les |l['’])?)\s*([\w'’-]+)",
     re.IGNORECASE,
 )
@@ -345,11 +345,6 @@ def noun_kind(word: str, lang: str) -> str | None:
             if (language, f) in kinds:
                 return kinds[(language, f)]
     return None
-
-
-def person_noun(word: str, lang: str) -> bool:
-    """The noun denotes a person ("student", "ministres")."""
-    return noun_kind(word, lang) == "PER"
 
 
 def _agent(text: str, names: list[NameRef]) -> NameRef | None:

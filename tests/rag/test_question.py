@@ -208,11 +208,11 @@ def test_split_question(question, parts):
 
 
 def test_a_person_noun_is_known_in_both_languages_and_in_the_plural():
-    from rag.answering.question import person_noun
+    from rag.answering.question import noun_kind
 
-    assert person_noun("student", "en") and person_noun("spokeswomen", "en")
-    assert person_noun("lycéennes", "fr") and person_noun("ministres", "fr")
-    assert not person_noun("bridge", "en") and not person_noun("usine", "fr")
+    assert noun_kind("student", "en") == "PER" and noun_kind("spokeswomen", "en") == "PER"
+    assert noun_kind("lycéennes", "fr") == "PER" and noun_kind("ministres", "fr") == "PER"
+    assert noun_kind("bridge", "en") != "PER" and noun_kind("usine", "fr") != "PER"
 
 
 def test_the_asked_noun_meets_its_phrase_s_translation():
@@ -247,25 +247,27 @@ def test_which_asks_for_the_kind_its_noun_denotes(question, lang, qtype, focus, 
     assert (q.qtype, q.focus.word if q.focus else None, q.wants) == (qtype, focus, wants)
 
 
+class _Sentence:
+    """The fields of a Candidate that mention features read (a plain record, not a mock)."""
+
+    def __init__(self, text: str, options: list[Mention]) -> None:
+        self.text, self.options = text, options
+        self.start, self.hits, self.annotation = 0, [], None
+
+
 def test_an_organisation_noun_makes_an_organisation_the_preferred_answer():
     from rag.answering.features import mention_features
 
     text = "Le rapport de l'Agence du littoral cite Line Marchal."
     q = analyze_question("Which agency wrote the report?", "en")
 
-    class _Sent:  # the fields of a Candidate that mention features read (a plain record)
-        options: list[Mention] = []
-        start, hits, annotation = 0, [], None
-
-    _Sent.text = text  # type: ignore[attr-defined]
-
     def at(surface: str, kind: str) -> Mention:
         start = text.index(surface)
         return Mention(start=start, end=start + len(surface), kind=kind)
 
     org, per = at("Agence du littoral", "ORG"), at("Line Marchal", "PER")
-    _Sent.options = [org, per]
-    feats = [mention_features(q, _Sent(), m, []) for m in (org, per)]  # type: ignore[arg-type]
+    sent = _Sentence(text, [org, per])
+    feats = [mention_features(q, sent, m, []) for m in (org, per)]  # type: ignore[arg-type]
     assert feats[0]["preferred"] == 1.0 and feats[1]["preferred"] == 0.0
 
 
@@ -296,14 +298,10 @@ def test_the_parse_role_counts_for_who_questions_only():
 
     text = "Le conseil de Lerrain a nommé Line Marchal."
 
-    class _Sent:  # the fields of a Candidate that mention features read (a plain record)
-        options: list[Mention] = []
-        start, hits, annotation = 0, [], None
-
-    _Sent.text = text  # type: ignore[attr-defined]
     council = Mention(start=0, end=19, kind="ORG")
     named = Predicate(lemma="nommer", start=22, end=27, args=[("subj", 0, 19), ("obj", 28, 41)])
     who = analyze_question("Qui a nommé la directrice ?", "fr")
     which = analyze_question("Quel organisme a nommé la directrice ?", "fr")
-    assert mention_features(who, _Sent(), council, [named])["role"] == 1.0  # type: ignore[arg-type]
-    assert mention_features(which, _Sent(), council, [named])["role"] == 0.0  # type: ignore[arg-type]
+    sent = _Sentence(text, [council])
+    assert mention_features(who, sent, council, [named])["role"] == 1.0  # type: ignore[arg-type]
+    assert mention_features(which, sent, council, [named])["role"] == 0.0  # type: ignore[arg-type]
