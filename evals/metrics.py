@@ -288,7 +288,7 @@ _NUMBER = re.compile(
     r"(?:[.,](?P<dec>\d+))?(?!\d)"
 )
 _WORD = re.compile(r"\w+(?:-\w+)*")
-# A currency is a unit, not a name: "US$235 million" is "235 millions USD" and "$235 million"
+# A currency is a unit, not a name: "US$12 million" is "12 millions USD" and "$12 million"
 _CURRENCY = re.compile(r"\b(?:[A-Z]{1,2}\$|(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|CNY)\b)|[$€£¥]")
 
 

@@ -277,7 +277,7 @@ def mention_features(
 ) -> dict[str, float]:
     f: dict[str, float] = dict.fromkeys(MENTION_FEATURES, 0.0)
     # the asked noun is what a count or a name is read beside (``focus``): nearness is to
-    # the other asked words ("près de 300 foyers privés d'électricité", not "115 foyers")
+    # the other asked words ("40 maisons privées d'eau" for "combien de maisons sans eau")
     hits = [pos for pos, t in c.hits if q.focus is None or t.word != q.focus.word]
     hits = hits or [pos for pos, _ in c.hits]
     if hits:
@@ -320,7 +320,7 @@ def _with_name(q: Question, c: Candidate, m: Mention) -> float:
             words = analyze(c.text[max(a - c.start, 0) : b - c.start])
             toks = set(words)
             # the name is the argument, not a word deep in it ("with his counterparts from
-            # Russia, Ukraine and France" does not make Ukraine the verb's argument)
+            # Norland, Estria and Valmont" does not make Estria the verb's argument)
             if any(2 * len(toks & n.tokens) >= len(words) for n in q.names):
                 return 1.0
     return 0.0
@@ -352,7 +352,7 @@ def _in_role(q: Question, m: Mention, v: Predicate) -> bool:
     else:
         want = {"obj", "iobj"} if q.patient else {"subj", "agent"}
     # the argument that holds the mention, or else one it overlaps: the parser can cut a
-    # name in two ("Le président français Emmanuel | Macron a accueilli")
+    # name in two ("Le président Jean | Morvel a accueilli")
     held = [r for r, a, b in v.args if a <= m.start and m.end <= b]
     held = held or [r for r, a, b in v.args if a < m.end and m.start < b]
     if not held:
@@ -370,8 +370,8 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
     if q.focus is None:
         return 0.0
     toks: set[str] = set(_KIND_WORDS.get(m.kind, ()))
-    # a number with a noun of its own counts that noun ("quarante ans"), whatever the phrase
-    # hangs on ("Habitante de Craon depuis plus de quarante ans" counts years, not residents)
+    # a number with a noun of its own counts that noun ("trente ans"), whatever the phrase
+    # hangs on ("Habitante de Lerrain depuis trente ans" counts years, not residents)
     counted = m.kind == "NUM" and bool(m.unit)
     for w in (m.unit,) if counted else (m.unit, m.head):
         if w:

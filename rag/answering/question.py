@@ -163,7 +163,7 @@ EXPECTS = {
     "which": frozenset({"PER", "ORG", "LOC", "MISC"}),
 }
 # What a which/name question takes for the kind its noun denotes: the tagger often calls a
-# place an organisation and the reverse ("la mairie", "Santé publique France"), never a person
+# place an organisation and the reverse ("la mairie", "Météo Kerlan"), never a person
 WANTED = {
     "LOC": frozenset({"LOC", "ORG"}),
     "ORG": frozenset({"ORG", "LOC", "MISC"}),

@@ -124,7 +124,7 @@ def _candidates(sd: Any, lang: str) -> list[_Candidate]:
             toks = toks[1:]
         while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS"):
             toks = toks[:-1]
-        # a name the tagger ran into the date after it ("Santé publique France mercredi",
+        # a name the tagger ran into the date after it ("Santé publique Kerlan mercredi",
         # "the Ministry of Health Wednesday")
         end = toks[-1].idx + len(toks[-1].text) if toks else 0
         cut = [f.start for f in found if toks and toks[0].idx < f.start < end <= f.end]
