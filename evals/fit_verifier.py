@@ -1,13 +1,14 @@
 """Fit the claim model that decides whether a generated claim is supported; report the rest.
 
-Data: the reply set ``evals/llm_replies.jsonl`` over the seed articles. Every faithful claim
-is a positive, cited to the passage holding its anchor; every invented claim a negative,
-cited the same way; and each item's first faithful claim cited to a passage of another
-article is a negative too (true, but not what that passage says). Fitted on the odd items,
-reported on the even ones (``ReplyItem.part``).
+Data: the three development reply sets over the seed articles (``FIT_SETS``: the first set,
+the blind set and set3, whose failures earlier sessions read to find generic faults). Every
+faithful claim is a positive, cited to the passage holding its anchor; every invented claim a
+negative, cited the same way; and each item's first faithful claim cited to a passage of
+another article is a negative too (true, but not what that passage says). The fourth set
+(``HELD_OUT``) is never fitted: its figures are reported beside the out-of-fold ones.
 
 For each claim the real retrieval runs for its question, and ``Check.read`` computes the
-features of ``rag.annotation.claims`` against the cited passage (appended to the context when
+features of ``rag.answering.claims`` against the cited passage (appended to the context when
 retrieval missed it: the features are what is fitted, not retrieval). A logistic regression
 (scikit-learn) is fitted, its regularisation chosen by cross-validation grouped by item; the
 threshold is chosen on out-of-fold probabilities to keep faithful claims and remove invented
@@ -40,12 +41,14 @@ OUT = ROOT / "rag" / "data" / CLAIM_MODEL_FILE
 C_GRID = (0.1, 1.0, 10.0, 100.0)
 FOLDS = 5
 SHOWN_COST = 2.0  # one invented claim shown is as bad as this many faithful ones removed
+FIT_SETS = ("llm_replies.jsonl", "llm_replies_blind.jsonl", "llm_replies_set3.jsonl")
+HELD_OUT = "llm_replies_set4.jsonl"
 
 
 @dataclass
 class Row:
     item: str
-    part: str
+    part: str  # the reply set's file name
     lang: str
     kind: str  # faithful | an invention kind | wrong_passage
     label: int
@@ -53,7 +56,7 @@ class Row:
     retrieved: bool  # the anchor's passage was in the retrieved context
 
 
-def observe(assistant: Any, items: Sequence[ReplyItem], embedder: Any) -> list[Row]:
+def observe(assistant: Any, items: Sequence[ReplyItem], part: str) -> list[Row]:
     from rag.answering.claims import answer_body
     from rag.answering.verify import Verifier, claim_words
     from rag.container import build_annotator
@@ -90,7 +93,7 @@ def observe(assistant: Any, items: Sequence[ReplyItem], embedder: Any) -> list[R
                 log.warning("%s: anchor %r is in no passage of the seeds", item.id, claim.anchor)
                 continue
             rows.append(
-                Row(item.id, item.part, item.lang, claim.kind, int(claim.faithful),
+                Row(item.id, part, item.lang, claim.kind, int(claim.faithful),
                     read(r, n, claim), retrieved)
             )  # fmt: skip
         first = item.faithful[0]
@@ -99,7 +102,7 @@ def observe(assistant: Any, items: Sequence[ReplyItem], embedder: Any) -> list[R
             continue
         r2, n2, retrieved = cite(r, first, other_than=r.context[n - 1].doc_id)
         rows.append(
-            Row(item.id, item.part, item.lang, "wrong_passage", 0, read(r2, n2, first), retrieved)
+            Row(item.id, part, item.lang, "wrong_passage", 0, read(r2, n2, first), retrieved)
         )
     return rows
 
@@ -188,21 +191,29 @@ def run(workdir: Path, write: bool, reuse: bool = False) -> dict[str, Any]:
         embedder = build_embedder(Settings())
         assistant = build_assistant(Settings(data_dir=workdir / "seeds"), embedder)
         assistant.ingest([ROOT / "seeds"])
-        rows = observe(assistant, read_replies(), embedder)
+        rows = []
+        for name in (*FIT_SETS, HELD_OUT):
+            rows += observe(assistant, read_replies(ROOT / "evals" / name), name)
         with cache.open("wb") as f:
             pickle.dump(rows, f)
-    train = [r for r in rows if r.part == "fit"]
-    held = [r for r in rows if r.part == "held-out"]
+    train = [r for r in rows if r.part in FIT_SETS]
+    held = [r for r in rows if r.part == HELD_OUT]
     model, c, oof = fit(train)
     threshold = choose_threshold(train, oof)
     held_prob = model.predict_proba(matrix(held))[:, 1] if held else np.zeros(0)
+    by_set = {
+        name: figures([r for r in train if r.part == name], oof[[r.part == name for r in train]],
+                      threshold)
+        for name in FIT_SETS
+    }  # fmt: skip
     result = {
         "_comment": (
-            "Fitted by python -m evals.fit_verifier on the odd items of evals/llm_replies.jsonl "
-            "(faithful claims positive; invented claims and true claims cited to another "
-            "article negative). 'fit (out-of-fold)' scores each fit claim with a model that "
-            "did not see its item; 'held-out' are the even items. rag eval --replies gives the "
-            "end-to-end figures through the LLM backends."
+            "Fitted by python -m evals.fit_verifier on the three development reply sets "
+            f"({', '.join(FIT_SETS)}): faithful claims positive; invented claims and true "
+            "claims cited to another article negative. 'fit (out-of-fold)' scores each claim "
+            "with a model that did not see its item (also per set); 'held-out' is "
+            f"{HELD_OUT}, never fitted. rag eval --replies gives the end-to-end figures "
+            "through the LLM backends."
         ),
         "model": {
             "features": list(CLAIM_FEATURES),
@@ -218,6 +229,7 @@ def run(workdir: Path, write: bool, reuse: bool = False) -> dict[str, Any]:
         },
         "figures": {
             "fit (out-of-fold)": figures(train, oof, threshold),
+            "fit (out-of-fold), per set": by_set,
             "held-out": figures(held, held_prob, threshold),
         },
     }

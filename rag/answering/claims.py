@@ -38,6 +38,7 @@ CONTRADICTIONS = (
     "verb_negation",  # a verb the claim shares with the passage is negated on one side only
     "dropped_negation",  # the passage negates a word ("sans progrès") the claim states plainly
     "direction",  # the claim's doer is the one acted upon in the passage (or back)
+    "other_doer",  # a named doer of the claim's verb is not the passage verb's doer
     "absent_actor",  # the claim makes act a person the passage says was absent or excluded
     "superlative",  # a superlative or intensifier of the claim that the passage lacks
     "names_unknown",  # a name of the claim that no article of the corpus uses, in any spelling
@@ -47,6 +48,7 @@ CLAIM_FEATURES = (
     "lexical",  # idf-weighted share of the claim's words the cited sentences meet
     "sentence",  # the same for the best single cited sentence (a detail from elsewhere)
     "contradictions",  # how many of CONTRADICTIONS fire
+    "contradicted",  # the best sentence's coverage when one fires: words met, meaning not
     "names_missing",  # share of the claim's names the cited text never uses
     "same_language",  # the claim is in the language of a cited passage
     "unmet",  # how many claim words the cited text does not meet (of 5)
@@ -109,7 +111,10 @@ REPORTING = tuple(
     "claim claimed note noted stress stressed underline underlined insist insisted "
     "dire dit declarer declare affirmer affirme annoncer annonce selon ajouter ajoute "
     "expliquer explique indiquer indique estimer estime souligner souligne preciser precise "
-    "assurer assure confier confie".split()
+    "assurer assure confier confie juger juge penser pense considerer considere think thought "
+    "believe believed consider considered judge judged warn warned avertir averti prevenir "
+    "previent prevenu rappeler rappelle remind reminded repeat repeated repeter repete "
+    "reiterate reiterated reiterer reitere mention mentioned mentionner mentionne".split()
 )
 _REPORTING_SET = frozenset(REPORTING)
 # the usual abbreviations of the names of states and unions, and what they stand for
@@ -179,6 +184,7 @@ class Reading:
     superlatives: list[str]
     absent: list[str]
     best: int  # index of the best-supporting cited sentence
+    other_doers: list[str] = field(default_factory=list)  # named doers the passage gives not
 
 
 def claim_features(
@@ -217,6 +223,7 @@ def claim_features(
     if cited.sentences:  # a negation the passage does not have (a dropped one: verb_negation)
         f["negation"] = float(claim_neg and not negated(cited.sentences[best]))
     verbs = _matched_predicates(qwords, cited)
+    other_doers: list[str] = []
     if parsed is not None:
         pairs = _paired_predicates(claim, lang, parsed, cited)
         # a shared verb negated on one side only, in a claim whose polarity differs from
@@ -226,9 +233,11 @@ def claim_features(
             claim_neg != best_neg and _mismatched_polarity(parsed.predicates, pairs)
         )
         f["direction"] = float(any(_swapped_args(claim, lang, c, p, cited, i) for c, p, i in pairs))
-        content = [p for p in parsed.predicates if fold(p.lemma) not in _LIGHT_VERBS]
+        other_doers = _other_doers(claim, lang, parsed, [x for x in pairs if x[2] == best], cited)
+        f["other_doer"] = float(bool(other_doers))
+        content = [p for p in parsed.predicates if fold(p.lemma) not in _GOVERNING]
         theirs = cited.lemma_tokens | _hay_words(hay)
-        unsaid = [p for p in content if not _lemma_tokens(p.lemma, lang) & theirs]
+        unsaid = [p for p in content if not _verb_tokens(p.lemma, lang) & theirs]
         f["verb_unmet"] = len(unsaid) / len(content) if content else 0.0
         f["actor_unmet"] = float(any(_named_doer(p, parsed) for p in unsaid))
     else:  # no pipeline: the passage's parse against the claim's word order
@@ -248,7 +257,8 @@ def claim_features(
     unmet = [w for w in qwords if not meets(w, hay)]
     f["unmet"] = min(len(unmet), 5) / 5
     f["contradictions"] = float(sum(f[k] > 0 for k in CONTRADICTIONS))
-    return Reading(f, missing_names, missing_numbers, missing_dates, sup, absent, best)
+    f["contradicted"] = f["sentence"] if f["contradictions"] else 0.0
+    return Reading(f, missing_names, missing_numbers, missing_dates, sup, absent, best, other_doers)
 
 
 def answer_body(claim: str) -> str:
@@ -620,6 +630,12 @@ def _acts(
 
 # verbs that carry no claim of their own (auxiliaries, copulas)
 _LIGHT_VERBS = frozenset("be have do etre avoir faire get".split())
+# verbs whose claim is the verb they govern (modals, the near future) or no verb at all (the
+# parse of "according to"): they are never "unsaid"
+_GOVERNING = _LIGHT_VERBS | frozenset(
+    "devoir pouvoir vouloir falloir aller must can could would should may might will shall "
+    "accord".split()
+)
 
 
 @functools.cache
@@ -629,6 +645,17 @@ def _lemma_tokens(lemma: str, lang: str) -> frozenset[str]:
 
     other = bilingual.translate(lemma, lang)[:3]
     return frozenset(analyze(lemma)) | frozenset(analyze(" ".join(other)))
+
+
+def _verb_tokens(lemma: str, lang: str) -> frozenset[str]:
+    """What a claim verb meets: its tokens and translations; a reporting verb, any other
+    ("said" renders "a estimé", "a déclaré", "selon")."""
+    if fold(lemma) in _REPORTING_SET:
+        return _REPORTING_TOKENS
+    return _lemma_tokens(lemma, lang)
+
+
+_REPORTING_TOKENS = frozenset(analyze(" ".join(REPORTING)))
 
 
 def _hay_words(hay: set[str]) -> set[str]:
@@ -724,6 +751,91 @@ _INCISE = re.compile(
     r"have|also|encore|aussi|pourtant|alors)\s+){0,2}$",
     re.IGNORECASE,
 )
+
+
+def _other_doers(
+    claim: str,
+    lang: str,
+    parsed: SentenceAnnotation,
+    pairs: Sequence[tuple[Predicate, Predicate, int]],
+    cited: Cited,
+) -> list[str]:
+    """A claim verb's named doer is not the doer of the passage verb it translates, though the
+    passage sentence names it elsewhere: an action given to the wrong one of the passage's
+    people or bodies ("X confirmed" where the passage has Y confirm and names X only beside).
+
+    Every passage verb the claim verb pairs with must have a doer that does not hold the
+    claim's; a reporting verb counts only where both subjects come before it (French puts
+    the speaker after: ", indique X")."""
+    out: list[str] = []
+    by_verb: dict[int, list[tuple[Predicate, int]]] = {}
+    for c, p, i in pairs:
+        by_verb.setdefault(id(c), []).append((p, i))
+    for c in parsed.predicates:
+        found = by_verb.get(id(c))
+        span = _doer_span(c)
+        if not found or span is None or not _is_name(claim, parsed, *span):
+            continue
+        mine = _span_tokens(claim, *span, lang)
+        if not mine:
+            continue
+        same = [(p, i) for p, i in found if set(analyze(c.lemma)) & set(analyze(p.lemma))]
+        verdicts = []
+        for p, i in same or found:  # the same verb, where the passage has it
+            doc = cited.doc_texts[i]
+            if (fold(c.lemma) in _REPORTING_SET or fold(p.lemma) in _REPORTING_SET) and not (
+                _subject_first(claim, c) and _subject_first(doc, p)
+            ):
+                continue
+            theirs, _ = _roles(doc, p, cited.languages[i])
+            ann = cited.annotations[i]
+            at = _doer_span(p)
+            if not theirs or ann is None or at is None or not _is_name(doc, ann, *at):
+                continue  # a doer that is no name ("the talks") may be a paraphrase's
+            theirs |= _named_in_doer(doc, p, ann, cited.languages[i])
+            verdicts.append(not mine & theirs and bool(mine & _hay_words(cited.tokens[i])))
+        if verdicts and all(verdicts):
+            out.append(claim[span[0] : span[1]])
+    return out
+
+
+def _doer_span(pred: Predicate) -> tuple[int, int] | None:
+    """The verb's agent ("rédigé par X", passive or not in the parse), else its active
+    subject."""
+    agent = next(((a, b) for r, a, b in pred.args if r == "agent"), None)
+    if agent is not None or pred.passive:
+        return agent
+    return next(((a, b) for r, a, b in pred.args if r == "subj"), None)
+
+
+def _is_name(text: str, parsed: SentenceAnnotation, a: int, b: int) -> bool:
+    """The span is a name, bar its articles and titles: names cover most of its words."""
+    named = sum(
+        len(_words(text[m.start : m.end]))
+        for m in parsed.mentions
+        if m.kind in ("PER", "ORG", "LOC", "MISC") and a <= m.start and m.end <= b
+    )
+    return named > 0 and 2 * named >= len(_words(text[a:b]))
+
+
+def _named_in_doer(
+    doc: str, pred: Predicate, ann: SentenceAnnotation | None, lang: str
+) -> set[str]:
+    """The tokens of the names a passage verb's doer overlaps, whole: a parse that cut a name
+    ("le président Jean | Dupont") still names its doer."""
+    span = _doer_span(pred)
+    if span is None or ann is None:
+        return set()
+    a, b = span
+    out: set[str] = set()
+    for m in ann.mentions:
+        if m.kind in ("PER", "ORG", "LOC", "MISC") and m.start < b and a < m.end:
+            out |= _span_tokens(doc, m.start, m.end, lang)
+    return out
+
+
+def _span_tokens(text: str, a: int, b: int, lang: str) -> set[str]:
+    return {t for w in _words(text[a:b]) for t in _lemma_tokens(w, lang)} | states_in(text[a:b])
 
 
 def _named_doer(pred: Predicate, parsed: SentenceAnnotation) -> bool:

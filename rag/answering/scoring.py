@@ -109,7 +109,7 @@ CLAIM_MODEL_FILE = "claim_model.json"
 class ClaimModel:
     """Whether a generated claim is supported by the passages it cites: a logistic model of
     the features of ``rag.answering.claims`` and the threshold below which the claim is
-    removed, both fitted by ``python -m evals.fit_verifier`` on ``evals/llm_replies.jsonl``."""
+    removed, both fitted by ``python -m evals.fit_verifier`` on the development reply sets."""
 
     model: Logistic
     threshold: float

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 # --- thresholds -----------------------------------------------------------------
 # Whether a claim is supported is the fitted claim model's decision (rag/data/claim_model.json,
-# fitted by ``python -m evals.fit_verifier`` on the reply set evals/llm_replies.jsonl): a
+# fitted by ``python -m evals.fit_verifier`` on the development reply sets under evals/): a
 # logistic regression over the features of ``rag.answering.claims`` and a threshold chosen
 # on out-of-fold probabilities. The constants below only shape quotes and reasons.
 INSTRUCTION_SUPPORT = 0.6  # coverage by instruction-like text worth naming in the reason
@@ -311,6 +311,8 @@ def _reason(r: Reading, cited: Sequence[int], p: float) -> str:
     f = r.features
     if f["direction"]:
         parts.append(f"who did what to whom is reversed from {where}")
+    if r.other_doers:
+        parts.append(f"{', '.join(r.other_doers)}: not who does it in {where}")
     if f["verb_negation"] or f["negation"] or f["dropped_negation"]:
         parts.append(f"negation differs from {where}")
     if f["names_unknown"]:

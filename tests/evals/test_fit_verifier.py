@@ -42,8 +42,10 @@ def test_the_committed_model_reads_the_features_the_verifier_computes():
     model = load_claim_model()
     assert 0.0 < model.threshold < 1.0
     # a claim its passage states word for word, with no contradiction, is kept; the same
-    # words with contradictions found are not
+    # words with one contradiction found (their coverage then "contradicted") are not
     plain = {"lexical": 1.0, "sentence": 1.0, "same_language": 1.0}
     assert model.probability(plain) >= model.threshold
-    assert model.probability({**plain, "contradictions": 3.0}) < model.threshold
+    assert (
+        model.probability({**plain, "contradictions": 1.0, "contradicted": 1.0}) < model.threshold
+    )
     assert data["figures"]["held-out"]["faithful_kept"]["n"] > 40

@@ -203,15 +203,8 @@ FALSE_CLAIMS = [
      "Russia announced the expulsion of a Finnish diplomat.", "Finnish"),
     ("Where did Vladimir Putin meet Donald Trump?", "en Alaska",
      "Vladimir Putin met Donald Trump in Helsinki.", "Helsinki"),
-    pytest.param(
-        "What did NATO chief Mark Rutte say the aim of the summit was?", "clarifier",
-        "Mark Rutte said the aim was to prepare an invasion of Russia.", "Russia",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "with the common-senses table, 'aim' meets 'objectif' and 'said' 'a déclaré', so "
-            "half the claim's weight is met (support 0.557, over the threshold 0.516); the "
-            "claim model gives a name missing from the passage (Russia) no weight (-0.15), "
-            "as LLM translations often name what the passage leaves implicit")),
-    ),
+    ("What did NATO chief Mark Rutte say the aim of the summit was?", "clarifier",
+     "Mark Rutte said the aim was to prepare an invasion of Russia.", "Russia"),
     ("What kind of guarantees are Ukraine's allies ready to adopt?",
      "juridiquement contraignantes",
      "Ukraine's allies are ready to grant Ukraine immediate NATO membership.", "NATO"),
@@ -332,16 +325,9 @@ INVENTIONS = [
      "The peace negotiations between the United States, Ukraine and Russia are continuing "
      "and have made significant progress.", "negation"),
     # who welcomed whom, reversed (the passage: Zelensky "accueilli ... par Emmanuel Macron")
-    pytest.param(
-        "Qui a accueilli Zelensky à l'Élysée ?", "accueilli sur le perron",
-        "Emmanuel Macron a été accueilli sur le perron de l'Élysée par Volodymyr Zelensky.",
-        "reversed",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the reversal is read (the passage's agent 'par Emmanuel Macron', which the parse "
-            "hangs under 'Élysée', is taken from the oblique), but every word of the claim is "
-            "in the passage: one contradiction (-2.27) does not outweigh full overlap in the "
-            "fitted claim model (support 0.82)")),
-    ),
+    ("Qui a accueilli Zelensky à l'Élysée ?", "accueilli sur le perron",
+     "Emmanuel Macron a été accueilli sur le perron de l'Élysée par Volodymyr Zelensky.",
+     "reversed"),
     # a superlative the passage does not give
     ("What was agreed at the Paris meeting?", "Vingt-six pays",
      "Twenty-six countries, the largest coalition ever assembled, are ready to send troops.",
@@ -350,15 +336,10 @@ INVENTIONS = [
     ("How many countries are ready to send troops to Ukraine?", "Vingt-six pays",
      "Twenty-eight countries are ready to send troops to Ukraine.", "28"),
     # a negation dropped: the passage says Russia "n'avait pas de droit de veto"
-    pytest.param(
-        "Does Russia have a veto over the deployment?", "pas de droit de veto", VETO, "negation",
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "the dropped negation is read (see the test below), but the claim repeats its "
-            "sentence word for word: the fitted model weighs one contradiction (-2.27) below "
-            "full coverage. An interaction feature (contradictions x coverage) caught it and "
-            "raised the reply set's AUC, but removed more faithful claims and kept a wrong "
-            "nationality in this file's checks")),
-    ),
+    ("Does Russia have a veto over the deployment?", "pas de droit de veto", VETO, "negation"),
+    # the passage names the one who edited the report, not the one who wrote it
+    ("Qui a rédigé la dépêche ?", "rédigé par Zhifan Liu",
+     "La dépêche a été rédigée par Sophie Louet.", "Sophie Louet: not who does it"),
 ]  # fmt: skip
 
 
@@ -665,3 +646,42 @@ def test_a_state_is_one_party_by_its_name_adjective_or_capital(setup, verifier):
     claim = "Moscou a tiré 112 drones d'attaque et de leurre dans la nuit."
     reading = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right]).reading
     assert reading.missing_names == []
+
+
+def test_a_named_doer_the_passage_names_for_something_else_is_another_doer(setup, verifier):
+    """ "rédigé par Zhifan Liu, édité par Sophie Louet": the report written by the one who
+    edited it gives the writing to another person the passage names; the state that fired the
+    drones made the one they were fired across, likewise. The claims that keep each doer, and
+    a paraphrase whose doer is no name ("the talks go on between X and Y"), are not read so."""
+
+    def other(question: str, key: str, claim: str, lang: str) -> float:
+        s = setup(question, key)
+        check = check_for(verifier, s)
+        r = check.read(claim, claim_words(claim, lang, s.request.corpus), [s.right])
+        return r.reading.features["other_doer"]
+
+    credits = ("Who wrote the report?", "rédigé par Zhifan Liu")
+    assert other(*credits, "The report was written by Sophie Louet.", "en") == 1.0
+    assert other(*credits, "It was written by Zhifan Liu and edited by Sophie Louet.", "en") == 0
+    assert other(Q_DRONES, "112 drones", "Ukraine fired 112 attack and decoy drones across the "
+                 "country overnight.", "en") == 1.0  # fmt: skip
+    assert other(Q_DRONES, "112 drones", "Overnight, Russia fired 112 attack and decoy drones "
+                 "across Ukraine.", "en") == 0.0  # fmt: skip
+    talks = ("Qui discute du plan de paix ?", "plan de paix en 28 points")
+    assert other(*talks, "Les Ukrainiens, les Américains et les Européens poursuivent leurs "
+                 "discussions sur le plan de paix en 28 points.", "fr") == 0.0  # fmt: skip
+
+
+def test_reporting_verbs_render_each_other_and_modals_are_never_unsaid(setup, verifier):
+    """ "a estimé" / "judged" for "a déclaré", and "devaient" carried by the verb it governs:
+    a faithful report of what someone said uses none of the passage's verbs word for word."""
+    s = setup("Qu'a dit Zelensky des réunions en Europe ?", "allocution dimanche soir")
+    check = check_for(verifier, s)
+    for claim, lang in (
+        ("Dans une allocution dimanche soir, Zelensky a estimé que les réunions en Europe "
+         "devaient contribuer davantage à la défense de l'Ukraine.", "fr"),
+        ("In a speech on Sunday evening, Volodymyr Zelensky judged that the meetings in Europe "
+         "should contribute more to the defence of Ukraine.", "en"),
+    ):  # fmt: skip
+        r = check.read(claim, claim_words(claim, lang, s.request.corpus), [s.right]).reading
+        assert r.features["verb_unmet"] == 0.0, (claim, r.features)
