@@ -68,6 +68,9 @@ _MARKERS_AFTER_END = re.compile(
 # never before "[": that is the start of its marker, which may still be streaming in.
 _END = re.compile(r"[.!?…]+[\"'»”’)]*(?=\s+[^\s\[])|(?<=\S)(?=[ \t]*\n\s*[^\s\[])")
 _ABBREV = re.compile(r"(?:^|[\s(])(?:M|MM|Mme|Mlle|Dr|Pr|Mr|Mrs|Ms|St|etc|vs|cf|[A-Z])$")
+# "Yes." or "Non." opening a reply answers the question; it stays with the statement after it,
+# which supports it or not ("Yes. On Tuesday X said..." is one claim: that X said...)
+_PARTICLE_ONLY = re.compile(r"^\s*(?:yes|no|oui|non|si)\s*$", re.IGNORECASE)
 _LEAD = re.compile(r"^\s*(?:[-*•–]\s+|(?:answer|réponse|response)\s*:\s*)", re.IGNORECASE)
 
 # Sentences that read as instructions to an assistant are never evidence: an article
@@ -154,6 +157,8 @@ def _split(text: str) -> tuple[list[str], str]:
     for m in _END.finditer(text):
         if m.group() and _ABBREV.search(text[start : m.start()]):
             continue  # "M. Macron", "J. Irish"
+        if m.group() and _PARTICLE_ONLY.match(text[start : m.start()]):
+            continue  # "Yes. ..." goes with the statement it answers by
         piece = text[start : m.end()].strip()
         if piece:
             out.append(piece)

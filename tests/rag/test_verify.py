@@ -107,6 +107,21 @@ def test_sentences_keep_their_markers_and_abbreviations():
     ]
 
 
+def test_a_yes_or_no_opening_a_reply_stays_with_the_statement_it_answers_by():
+    """ "Yes." alone cites nothing; cut off, it would be dropped and the reader would lose the
+    answer to the question. It goes with the next sentence, kept or removed with it."""
+    text = "Yes. On Tuesday the minister said so [1]. Non. Rien de tel [2]. No."
+    assert split_sentences(text) == [
+        "Yes. On Tuesday the minister said so [1].",
+        "Non. Rien de tel [2].",
+        "No.",
+    ]
+    buffer, released = SentenceBuffer(), []
+    for piece in pieces(text):
+        released += buffer.feed(piece)
+    assert released + buffer.flush() == split_sentences(text)
+
+
 def test_streamed_text_is_cut_into_the_same_sentences_and_never_before_its_marker():
     text = "Marco Rubio a rejoint la réunion. [1] Vingt-six pays sont prêts [2]. Fin [3]"
     buffer, released = SentenceBuffer(), []
