@@ -136,7 +136,11 @@ def _hits(q: Question, text: str, s: int, e: int) -> list[tuple[int, Term]]:
 
 def given(q: Question, mention: Mention, text: str) -> bool:
     """The question already gives this mention (its name, its number): not an answer."""
-    surface = text[mention.start : mention.end]
+    return given_surface(q, mention, text[mention.start : mention.end])
+
+
+def given_surface(q: Question, mention: Mention, surface: str) -> bool:
+    """``given``, for the mention's text."""
     toks = {t for t in analyze(surface) if not t.startswith("~")}
     if toks and any(toks <= n.tokens or (n.tokens and n.tokens <= toks) for n in q.names):
         return True

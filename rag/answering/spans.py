@@ -10,10 +10,10 @@ verbatim beside the rendering (``Draft.quoted_short``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rag.answering import bilingual
-from rag.answering.candidates import Candidate
+from rag.answering.candidates import Candidate, given_surface
 from rag.answering.features import CONJUNCTION, matched_predicates, mention_features
 from rag.answering.question import Question
 from rag.answering.scoring import Logistic
@@ -75,23 +75,70 @@ def best_mentions(q: Question, c: Candidate, model: Logistic) -> list[Mention]:
         return []
     best = c.options[max(range(len(scores)), key=lambda i: scores[i])]
     if best.kind in ("PER", "ORG", "LOC", "MISC") or q.many:
-        return coordinated(c, best)  # "Steve Witkoff et Jared Kushner" answer "who" together
+        # "Steve Witkoff et Jared Kushner" answer "who" together
+        return coordinated(c, best, _other_names(q, c))
     return [best]  # one number or date: "597 000 et 620 000" are two answers, not one
 
 
-def coordinated(c: Candidate, best: Mention) -> list[Mention]:
-    """``best`` and the options of its kind coordinated with it, in text order."""
-    same = sorted(
-        (m for m in c.options if _family(m) == _family(best) and m.negated == best.negated),
-        key=lambda m: m.start,
-    )
+def _other_names(q: Question, c: Candidate) -> list[Mention]:
+    """The sentence's names that are no options (another kind, by the tagger) and that the
+    question does not give: members of a list the best option heads."""
+    if c.annotation is None:
+        return []
+    chosen = {(m.start, m.end) for m in c.options}
+    return [
+        m
+        for m in c.annotation.mentions
+        if _family(m) == "name"
+        and (m.start, m.end) not in chosen
+        and not given_surface(q, m, c.text[m.start - c.start : m.end - c.start])
+    ]
+
+
+def coordinated(c: Candidate, best: Mention, others: Sequence[Mention] = ()) -> list[Mention]:
+    """``best`` and the options of its kind coordinated with it, in text order; in an
+    enumeration ("A, B et C", "the A, B and C provinces") the other names too, whatever
+    kinds the tagger gave them."""
+    same = [m for m in c.options if _family(m) == _family(best) and m.negated == best.negated]
+    run = _run(c, best, same, _joined)
+    if _family(best) != "name":
+        return run
+    pool = same + [m for m in others if m.negated == best.negated]
+    listed = _run(c, best, pool, _listed)
+    return listed if len(listed) > len(run) and _enumeration(c, listed) else run
+
+
+def _run(
+    c: Candidate, best: Mention, pool: Sequence[Mention], joined: Callable[..., bool]
+) -> list[Mention]:
+    """The mentions of ``pool`` joined to ``best`` one after the other, in text order."""
+    same = sorted(pool, key=lambda m: m.start)
     i = next(k for k, m in enumerate(same) if m is best)
     lo = hi = i
-    while lo > 0 and _joined(c, same[lo - 1], same[lo]):
+    while lo > 0 and joined(c, same[lo - 1], same[lo]):
         lo -= 1
-    while hi + 1 < len(same) and _joined(c, same[hi], same[hi + 1]):
+    while hi + 1 < len(same) and joined(c, same[hi], same[hi + 1]):
         hi += 1
     return same[lo : hi + 1]
+
+
+def _gap(c: Candidate, a: Mention, b: Mention) -> str:
+    return c.text[a.end - c.start : b.start - c.start]
+
+
+def _listed(c: Candidate, a: Mention, b: Mention) -> bool:
+    gap = _gap(c, a, b)
+    return bool(gap.strip()) and _GLUE.match(gap) is not None
+
+
+def _enumeration(c: Candidate, run: Sequence[Mention]) -> bool:
+    """Three or more names, bare commas between them and a conjunction before the last."""
+    gaps = [_gap(c, a, b) for a, b in zip(run, run[1:], strict=False)]
+    return (
+        len(run) >= 3
+        and all(g.strip() == "," for g in gaps[:-1])
+        and bool(CONJUNCTION.search(gaps[-1]))
+    )
 
 
 def _family(m: Mention) -> str:
@@ -102,7 +149,7 @@ def _joined(c: Candidate, a: Mention, b: Mention) -> bool:
     """Coordinated: names of any kinds through a conjunction (the tagger often calls one of
     "Galaxy 30 et BSAT-4b" a person), but a person and a name of another kind only so; after
     a bare comma the person is an apposition ("l'université X, Kate Whitaker, ...")."""
-    gap = c.text[a.end - c.start : b.start - c.start]
+    gap = _gap(c, a, b)
     if not gap.strip() or not (glue := _GLUE.match(gap)):
         return False
     return (a.kind == "PER") == (b.kind == "PER") or bool(CONJUNCTION.search(glue.group(0)))

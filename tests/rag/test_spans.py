@@ -76,6 +76,37 @@ def test_a_person_after_a_bare_comma_is_an_apposition_not_a_list():
     assert shown(coordinated(cand, boats[0])) == ["Aurore", "Zéphyr"]  # type: ignore[arg-type]
 
 
+LISTED = (
+    "Les autorités ont appelé les habitants de Brévane, Saint-Orlon et Valmoret à évacuer, "
+    "selon le préfet Aubin Léger et Clara Moutet."
+)
+
+
+def test_an_enumeration_answers_whole_whatever_kinds_the_tagger_gave_its_names():
+    """ "Brévane, Saint-Orlon et Valmoret": the tagger called two of the three places persons,
+    so only the first is an option of a where-question; the enumeration brings the others. Two
+    names joined by "et" alone, or after a bare comma only, are no enumeration."""
+
+    def at(surface: str, kind: str) -> Mention:
+        start = LISTED.index(surface)
+        return Mention(start=start, end=start + len(surface), kind=kind)
+
+    town = at("Brévane", "LOC")
+    others = [at("Saint-Orlon", "PER"), at("Valmoret", "PER"), at("Aubin Léger", "PER"),
+              at("Clara Moutet", "PER")]  # fmt: skip
+    cand = _Cand([town])
+    cand.text = LISTED
+
+    def shown(group: list[Mention]) -> list[str]:
+        return [LISTED[m.start : m.end] for m in group]
+
+    assert shown(coordinated(cand, town, others)) == ["Brévane", "Saint-Orlon", "Valmoret"]  # type: ignore[arg-type]
+    assert shown(coordinated(cand, town, others[1:])) == ["Brévane"]  # type: ignore[arg-type]
+    prefect = _Cand([others[2]])
+    prefect.text = LISTED
+    assert shown(coordinated(prefect, others[2], [town, others[3]])) == ["Aubin Léger"]  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("value", "lang", "shown"),
     [
