@@ -28,12 +28,19 @@ _FR = set(
 
 def detect_question_language(question: str) -> str:
     """'en' or 'fr' from function words; accents and elisions tip toward French."""
-    toks = re.findall(r"[a-zà-ÿ]+", question.casefold().replace("’", "'"))
+    en, fr = language_votes(question)
+    return "en" if en > fr else "fr"
+
+
+def language_votes(text: str) -> tuple[int, int]:
+    """(English, French) votes: function words of each language, and one more for French
+    where accents or elisions show."""
+    toks = re.findall(r"[a-zà-ÿ]+", text.casefold().replace("’", "'"))
     en = sum(t in _EN for t in toks)
     fr = sum(t in _FR for t in toks)
-    if re.search(r"[àâçéèêëîïôûùœ]|\b[ldjqsnc]'", question.casefold()):
+    if re.search(r"[àâçéèêëîïôûùœ]|\b[ldjqsnc]'", text.casefold()):
         fr += 1
-    return "en" if en > fr else "fr"
+    return en, fr
 
 
 def french_expansion(english: str) -> list[str]:

@@ -43,7 +43,7 @@ from rag.answering.request import AnswerRequest
 from rag.answering.scoring import load_claim_model
 from rag.errors import ModelUnavailable
 from rag.lexical import QueryWord, analyze, fold, query_words, words
-from rag.retrieval import detect_question_language
+from rag.retrieval import language_votes
 from rag.schemas import Citation, SentenceAnnotation, Span, Unsupported
 
 log = logging.getLogger(__name__)
@@ -298,9 +298,18 @@ class Read:
     instructed_support: bool  # they alone would state the claim
 
 
+FRENCH_MARGIN = 2  # French votes over English ones that make a reply sentence French
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+
+
 def claim_language(claim: str, lang: str) -> str:
-    """The claim's language: the question's, unless an English sentence slipped in."""
-    return "en" if lang == "en" or detect_question_language(claim) == "en" else "fr"
+    """The claim's language: the question's, unless a sentence of the other language slipped
+    in (a model asked in English may still answer in its passages' French). A short claim
+    of names and numbers reads as the question's language."""
+    en, fr = language_votes(_QUOTED.sub(" ", claim))  # a quote keeps its speaker's language
+    if lang == "en":
+        return "fr" if fr >= en + FRENCH_MARGIN else "en"
+    return "en" if en > fr else "fr"
 
 
 def _reason(r: Reading, cited: Sequence[int], p: float) -> str:

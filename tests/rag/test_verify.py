@@ -23,6 +23,7 @@ from rag.answering.verify import (
     Check,
     SentenceBuffer,
     Verifier,
+    claim_language,
     claim_words,
     is_instruction,
     is_refusal,
@@ -700,3 +701,18 @@ def test_reporting_verbs_render_each_other_and_modals_are_never_unsaid(setup, ve
     ):  # fmt: skip
         r = check.read(claim, claim_words(claim, lang, s.request.corpus), [s.right]).reading
         assert r.features["verb_unmet"] == 0.0, (claim, r.features)
+
+
+def test_a_french_reply_to_an_english_question_is_read_as_french(setup, verifier):
+    """A model asked in English may answer in its passages' French: the reply is parsed by
+    the French pipeline, so who welcomed whom is still read; a quote or a few names and
+    numbers in an English reply leave it English."""
+    s = setup("Who welcomed Zelensky at the Élysée?", "accueilli sur le perron")
+    check = check_for(verifier, s)
+    faithful = "Volodymyr Zelensky a été accueilli sur le perron de l'Élysée par Emmanuel Macron."
+    reversed_ = "Emmanuel Macron a été accueilli sur le perron de l'Élysée par Volodymyr Zelensky."
+    assert check.add(f"{faithful} [{s.right}]") is not None, check.outcome.unsupported
+    assert check.add(f"{reversed_} [{s.right}]") is None
+    assert "reversed" in check.outcome.unsupported[-1].reason
+    assert claim_language('Trump said "nous allons y arriver" before the talks.', "en") == "en"
+    assert claim_language("Zelensky, 26 pays.", "en") == "en"
