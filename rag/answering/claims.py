@@ -422,7 +422,7 @@ def _missing_dates(claim: str, cited: Cited) -> list[str]:
     import datetime as dt
 
     weekdays, months = _calendar()
-    claim_words = _words(claim)
+    claim_words = [re.sub(r"['’]s$", "", w) for w in _words(claim)]  # "Wednesday's talks"
     asked_days = {w: weekdays[w] for w in claim_words if w in weekdays}
     asked_months = {w: months[w] for w in claim_words if w in months}
     if not asked_days and not asked_months:

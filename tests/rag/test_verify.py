@@ -716,3 +716,14 @@ def test_a_french_reply_to_an_english_question_is_read_as_french(setup, verifier
     assert "reversed" in check.outcome.unsupported[-1].reason
     assert claim_language('Trump said "nous allons y arriver" before the talks.', "en") == "en"
     assert claim_language("Zelensky, 26 pays.", "en") == "en"
+
+
+def test_a_weekday_in_the_possessive_is_a_date_to_check():
+    """ "on the eve of Wednesday's talks" against "à la veille des discussions de jeudi": the
+    possessive still names a day the passage does not give."""
+    from rag.answering.claims import Cited, _missing_dates
+
+    sentence = "Le ministre a parlé à la veille des discussions de jeudi."
+    cited = Cited([sentence], [set()], [None], ["fr"], [sentence])
+    assert _missing_dates("On the eve of Wednesday's talks, he spoke.", cited) == ["wednesday"]
+    assert _missing_dates("On the eve of Thursday's talks, he spoke.", cited) == []
