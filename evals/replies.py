@@ -45,7 +45,8 @@ class ReplyItem:
 
     @property
     def part(self) -> str:
-        """The fixed split: odd-numbered items fit the claim model, even ones are held out."""
+        """The fixed split of a set into halves by id, odd and even (``rag eval --replies
+        --split``); the first set's odd half once fitted the claim model alone."""
         return "fit" if int(re.sub(r"\D", "", self.id) or 0) % 2 else "held-out"
 
     def reply(self, with_invented: bool = True) -> list[Claim]:
