@@ -26,15 +26,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rag.answering.claim_text import BACK, Cited, meets
 from rag.answering.claims import (
-    BACK,
     NAME_RUN,
-    Cited,
     Reading,
     answer_body,
     claim_features,
     claim_name_runs,
-    meets,
 )
 from rag.answering.corpus import CorpusView
 from rag.answering.draft import NOT_FOUND, Draft
@@ -231,7 +229,8 @@ def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) 
     an English claim; a French question's answer may still slip into English.
     """
     from rag.answering.bilingual import place_names
-    from rag.answering.claims import ABBREVIATIONS, REPORTING
+    from rag.answering.claim_text import REPORTING
+    from rag.answering.claims import ABBREVIATIONS
 
     out = query_words(claim, claim_language(claim, lang), expand=True)
     # a territory of several words ("United States") meets its name in the other language

@@ -613,10 +613,11 @@ def test_a_negation_reaches_the_noun_after_a_light_verb_or_a_degree_adverb(
 ):
     """Read in the claim's best sentence: "n'avait pas l'intention" negates the intention,
     "pas encore clair" the clearness, so a claim stating them plainly drops a negation."""
-    from rag.answering.claims import _lemma_tokens, _negated_in
+    from rag.answering.claim_text import translated_tokens
+    from rag.answering.claims import _negated_in
 
     lang = "en" if clause.startswith("the ") else "fr"
-    assert _negated_in(clause, lang, set(_lemma_tokens(claim_word, lang)), True) is negates
+    assert _negated_in(clause, lang, set(translated_tokens(claim_word, lang)), True) is negates
 
 
 @pytest.mark.parametrize(
@@ -634,7 +635,8 @@ def test_a_negation_reaches_the_noun_after_a_light_verb_or_a_degree_adverb(
     ],
 )  # fmt: skip
 def test_already_done_against_still_to_do(claim, sentence, contradicts):
-    from rag.answering.claims import Cited, _done_for_pending
+    from rag.answering.claim_text import Cited
+    from rag.answering.claims import _done_for_pending
 
     cited = Cited([sentence], [set()], [None], ["fr"], [sentence])
     assert _done_for_pending(claim, cited, 0) is contradicts
@@ -721,7 +723,8 @@ def test_a_french_reply_to_an_english_question_is_read_as_french(setup, verifier
 def test_a_weekday_in_the_possessive_is_a_date_to_check():
     """ "on the eve of Wednesday's talks" against "à la veille des discussions de jeudi": the
     possessive still names a day the passage does not give."""
-    from rag.answering.claims import Cited, _missing_dates
+    from rag.answering.claim_text import Cited
+    from rag.answering.claims import _missing_dates
 
     sentence = "Le ministre a parlé à la veille des discussions de jeudi."
     cited = Cited([sentence], [set()], [None], ["fr"], [sentence])

@@ -1,0 +1,369 @@
+"""Who did what to whom: a claim's doers and the ones it acts upon, against the parse of the
+passage it cites (stored at ingest). A doer made the one acted upon, a named doer the passage
+gives another verb, a person the passage says was absent made to act; the claim itself is
+read by its own parse where a pipeline is loaded, by word order where none is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answering.claim_text import (
+    LIGHT_VERBS,
+    REPORTING_SET,
+    Cited,
+    hay_words,
+    meets,
+    text_words,
+    translated_tokens,
+)
+from rag.answering.states import states_in
+from rag.lexical import QueryWord, analyze, fold
+from rag.schemas import Predicate, SentenceAnnotation
+
+
+def cited_predicates(qwords: Sequence[QueryWord], cited: Cited) -> list[tuple[Predicate, int]]:
+    """The cited sentences' verbs that a claim word meets (by lemma, stem or translation),
+    with the index of their sentence."""
+    out = []
+    for i, ann in enumerate(cited.annotations):
+        if ann is None:
+            continue
+        for p in ann.predicates:
+            toks = set(analyze(p.lemma))
+            if toks and any(w.tokens & toks or w.translations & toks for w in qwords):
+                out.append((p, i))
+    return out
+
+
+def reversed_roles(
+    claim: str,
+    qwords: Sequence[QueryWord],
+    names: Sequence[tuple[str, list[QueryWord]]],
+    verbs: Sequence[tuple[Predicate, int]],
+    cited: Cited,
+) -> bool:
+    """Who did what to whom is the other way round: around the verb the claim shares with
+    the passage, the claim's doer is the passage's patient, or its patient the doer.
+
+    On each side the doer is the nearest name before the verb, the patient the first after
+    it, swapped when the verb is passive with its agent after it ("accueilli par X",
+    "was welcomed by X"). The passage's names and voice come from the parse stored at
+    ingest; the claim is read by word order alone (no pipeline is loaded at query time).
+    """
+    if len(names) < 2 or not verbs:  # ``names``: the claim's, days and months left out
+        return False
+    folded = fold(claim)
+    claim_spans = [(m.start(), m.end(), ws) for (_, ws), m in _locate(claim, names)]
+    for pred, i in verbs:
+        ann = cited.annotations[i]
+        if ann is None:
+            continue
+        at = _verb_position(folded, qwords, set(analyze(pred.lemma)))
+        if at is None:
+            continue
+        c_doer, c_patient = _sides(claim, at, [(a, b) for a, b, _ in claim_spans])
+        doc = cited.doc_texts[i]
+        p_names = [
+            (m.start, m.end)
+            for m in ann.mentions
+            if m.kind in ("PER", "ORG", "LOC", "MISC") and not (m.start <= pred.start < m.end)
+        ]
+        p_doer, p_patient = _sides(doc, pred.start, p_names, pred.end, pred.passive)
+        c_doer_ws = next((ws for a, b, ws in claim_spans if (a, b) == c_doer), None)
+        c_patient_ws = next((ws for a, b, ws in claim_spans if (a, b) == c_patient), None)
+        pd = set(analyze(doc[p_doer[0] : p_doer[1]])) if p_doer else set()
+        pp = set(analyze(doc[p_patient[0] : p_patient[1]])) if p_patient else set()
+        if not pd or not pp or pd == pp:
+            continue
+        doer_swapped = c_doer_ws is not None and _is(c_doer_ws, pp) and not _is(c_doer_ws, pd)
+        patient_swapped = (
+            c_patient_ws is not None and _is(c_patient_ws, pd) and not _is(c_patient_ws, pp)
+        )
+        if doer_swapped or patient_swapped:
+            return True
+    return False
+
+
+_AGENT = re.compile(r"\s*(?:[\w'’-]+\s+){0,6}?(?:by|par)\b", re.IGNORECASE)
+_PASSIVE_AUX = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|été|est|sont|sera|seront|fut|furent)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _sides(
+    text: str,
+    at: int,
+    spans: Sequence[tuple[int, int]],
+    verb_end: int | None = None,
+    passive: bool | None = None,
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(doer, patient) spans around the verb at ``at`` by word order and voice (``passive``
+    from the parse when known; else read off an auxiliary before the verb)."""
+    word = re.match(r"[\w'’-]*", text[at:])
+    end = verb_end if verb_end is not None else at + len(word.group() if word else "")
+    before = [s for s in spans if s[1] <= at]
+    after = [s for s in spans if s[0] >= end]
+    agent = _AGENT.match(text, end)
+    if passive is None:
+        passive = bool(_PASSIVE_AUX.search(text[max(0, at - 40) : at]))
+    if passive and agent:
+        by = [s for s in after if s[0] >= agent.end() - 3]
+        return (by[0] if by else None), (before[-1] if before else None)
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def _is(ws: Sequence[QueryWord], toks: set[str]) -> bool:
+    return any(meets(w, toks) for w in ws)
+
+
+def _locate(claim: str, names: Sequence[tuple[str, list[QueryWord]]]) -> list:
+    out = []
+    start = 0
+    for text, ws in names:
+        k = claim.find(text, start)
+        if k < 0:
+            continue
+        m = re.compile(re.escape(text)).search(claim, k)
+        if m:
+            out.append(((text, ws), m))
+            start = m.end()
+    return out
+
+
+def _verb_position(folded: str, qwords: Sequence[QueryWord], lemma: set[str]) -> int | None:
+    for w in qwords:
+        if w.tokens & lemma or w.translations & lemma:
+            m = re.search(r"\b" + re.escape(w.word) + r"\b", folded)
+            if m:
+                return m.start()
+    return None
+
+
+def absent_actors(
+    claim: str,
+    names: Sequence[tuple[str, list[QueryWord]]],
+    cited: Cited,
+    parsed: SentenceAnnotation | None = None,
+    lang: str = "en",
+) -> list[str]:
+    """The claim's names that the passage mentions only as absent or excluded ("en l'absence
+    de Marco Rubio") and that the claim makes do what the passage's verb says ("Rubio
+    attended"): a person given an action the passage denies. A claim that says why the person
+    was away ("held back in his country") gives no such action. Without the claim's parse,
+    any such name counts."""
+    out = []
+    for text, ws in names:
+        seen = absent = False
+        for ann, doc in zip(cited.annotations, cited.doc_texts, strict=True):
+            for m in ann.mentions if ann else []:
+                if m.kind not in ("PER", "ORG", "MISC", "LOC"):
+                    continue
+                toks = set(analyze(doc[m.start : m.end]))
+                if any(meets(w, toks) for w in ws):
+                    seen = True
+                    absent = absent or m.negated
+        if seen and absent and (parsed is None or _acts(claim, ws, parsed, cited, lang)):
+            out.append(text)
+    return out
+
+
+def _acts(
+    claim: str, ws: Sequence[QueryWord], parsed: SentenceAnnotation, cited: Cited, lang: str
+) -> bool:
+    """The name is the doer of a claim verb that translates a verb of the passage."""
+    for c, _, _ in paired_predicates(claim, lang, parsed, cited):
+        for role, a, b in c.args:
+            if role == ("agent" if c.passive else "subj"):
+                if any(meets(w, set(analyze(claim[a:b]))) for w in ws):
+                    return True
+    return False
+
+
+def paired_predicates(
+    claim: str, lang: str, parsed: SentenceAnnotation, cited: Cited
+) -> list[tuple[Predicate, Predicate, int]]:
+    """(claim verb, passage verb, its sentence) for the verbs that translate each other."""
+    out = []
+    for c in parsed.predicates:
+        if fold(c.lemma) in LIGHT_VERBS:
+            continue
+        mine = translated_tokens(c.lemma, lang)
+        for i, ann in enumerate(cited.annotations):
+            for p in ann.predicates if ann else []:
+                if mine & translated_tokens(p.lemma, cited.languages[i]):
+                    out.append((c, p, i))
+    return out
+
+
+def mismatched_polarity(
+    claim_predicates: Sequence[Predicate], pairs: Sequence[tuple[Predicate, Predicate, int]]
+) -> bool:
+    """Some verb of the claim is paired only with passage verbs of the other polarity."""
+    for c in claim_predicates:
+        mine = [p for cc, p, _ in pairs if cc is c]
+        if mine and all(p.negated != c.negated for p in mine):
+            return True
+    return False
+
+
+_BY = re.compile(r"\b(?:par|by)\s+", re.IGNORECASE)
+
+
+def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
+    """Tokens (with translations) of a verb's doer and of the one it acts upon.
+
+    A passive verb's agent that the parse hung lower ("accueilli sur le perron de l'Élysée
+    par X": "par X" under "Élysée") is read off its oblique; a participle's subject span
+    that runs over the verb ("Zelensky, accueilli ...") stops before it."""
+    doer: set[str] = set()
+    patient: set[str] = set()
+    has_agent = any(role == "agent" for role, _, _ in pred.args)
+    for role, a, b in pred.args:
+        if a <= pred.start < b:
+            b = pred.start
+        if pred.passive and not has_agent and role == "obl":
+            by = _BY.search(text, a, b)
+            if by is None:
+                continue
+            role, a = "agent", by.end()
+        if pred.passive:
+            role = {"subj": "obj", "agent": "subj"}.get(role, role)
+        toks = {t for w in text_words(text[a:b]) for t in translated_tokens(w, lang)}
+        toks |= states_in(text[a:b])  # "Moscou" is "la Russie", "un diplomate russe"
+        if role in ("subj", "agent"):
+            doer |= toks
+        elif role in ("obj", "iobj"):
+            patient |= toks
+    return doer, patient
+
+
+def swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int) -> bool:
+    """The claim's doer is the passage verb's patient and not its doer, or the other way.
+
+    A reporting verb takes what was said, and French puts its subject after it ("...,
+    indique l'Élysée"), which the parse reads as its object: only its doer is compared, and
+    only where both subjects come before the verb ("Estonia announced that it was expelling
+    a Russian diplomat" - "La Russie a annoncé l'expulsion d'un diplomate estonien")."""
+    c_doer, c_patient = _roles(claim, c, lang)
+    p_doer, p_patient = _roles(cited.doc_texts[i], p, cited.languages[i])
+    if not (p_doer and p_patient):
+        return False
+    a = bool(c_doer & p_patient) and not c_doer & p_doer
+    if fold(c.lemma) in REPORTING_SET or fold(p.lemma) in REPORTING_SET:
+        return a and _subject_first(claim, c) and _subject_first(cited.doc_texts[i], p)
+    b = bool(c_patient & p_doer) and not c_patient & p_patient
+    return a or b
+
+
+def _subject_first(text: str, pred: Predicate) -> bool:
+    """The verb has a subject before it, and is no incise (", indique l'Élysée", ", a
+    déclaré X": the subject follows, whatever the parse says)."""
+    if _INCISE.search(text[max(pred.start - 40, 0) : pred.start]):
+        return False
+    return any(role == "subj" and b <= pred.start for role, _, b in pred.args)
+
+
+_INCISE = re.compile(
+    r"[,«»\"“”]\s*(?:(?:a|ont|avait|avaient|aurait|a-t-il|a-t-elle|ont-ils|avait-il|has|had|"
+    r"have|also|encore|aussi|pourtant|alors)\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def other_doers(
+    claim: str,
+    lang: str,
+    parsed: SentenceAnnotation,
+    pairs: Sequence[tuple[Predicate, Predicate, int]],
+    cited: Cited,
+) -> list[str]:
+    """A claim verb's named doer is not the doer of the passage verb it translates, though the
+    passage sentence names it elsewhere: an action given to the wrong one of the passage's
+    people or bodies ("X confirmed" where the passage has Y confirm and names X only beside).
+
+    Every passage verb the claim verb pairs with must have a doer that does not hold the
+    claim's; a reporting verb counts only where both subjects come before it (French puts
+    the speaker after: ", indique X")."""
+    out: list[str] = []
+    by_verb: dict[int, list[tuple[Predicate, int]]] = {}
+    for c, p, i in pairs:
+        by_verb.setdefault(id(c), []).append((p, i))
+    for c in parsed.predicates:
+        found = by_verb.get(id(c))
+        span = _doer_span(c)
+        if not found or span is None or not _is_name(claim, parsed, *span):
+            continue
+        mine = _span_tokens(claim, *span, lang)
+        if not mine:
+            continue
+        same = [(p, i) for p, i in found if set(analyze(c.lemma)) & set(analyze(p.lemma))]
+        verdicts = []
+        for p, i in same or found:  # the same verb, where the passage has it
+            doc = cited.doc_texts[i]
+            if (fold(c.lemma) in REPORTING_SET or fold(p.lemma) in REPORTING_SET) and not (
+                _subject_first(claim, c) and _subject_first(doc, p)
+            ):
+                continue
+            theirs, _ = _roles(doc, p, cited.languages[i])
+            ann = cited.annotations[i]
+            at = _doer_span(p)
+            if not theirs or ann is None or at is None or not _is_name(doc, ann, *at):
+                continue  # a doer that is no name ("the talks") may be a paraphrase's
+            theirs |= _named_in_doer(doc, p, ann, cited.languages[i])
+            verdicts.append(not mine & theirs and bool(mine & hay_words(cited.tokens[i])))
+        if verdicts and all(verdicts):
+            out.append(claim[span[0] : span[1]])
+    return out
+
+
+def _doer_span(pred: Predicate) -> tuple[int, int] | None:
+    """The verb's agent ("rédigé par X", passive or not in the parse), else its active
+    subject."""
+    agent = next(((a, b) for r, a, b in pred.args if r == "agent"), None)
+    if agent is not None or pred.passive:
+        return agent
+    return next(((a, b) for r, a, b in pred.args if r == "subj"), None)
+
+
+def _is_name(text: str, parsed: SentenceAnnotation, a: int, b: int) -> bool:
+    """The span is a name, bar its articles and titles: names cover most of its words."""
+    named = sum(
+        len(text_words(text[m.start : m.end]))
+        for m in parsed.mentions
+        if m.kind in ("PER", "ORG", "LOC", "MISC") and a <= m.start and m.end <= b
+    )
+    return named > 0 and 2 * named >= len(text_words(text[a:b]))
+
+
+def _named_in_doer(
+    doc: str, pred: Predicate, ann: SentenceAnnotation | None, lang: str
+) -> set[str]:
+    """The tokens of the names a passage verb's doer overlaps, whole: a parse that cut a name
+    ("le président Jean | Dupont") still names its doer."""
+    span = _doer_span(pred)
+    if span is None or ann is None:
+        return set()
+    a, b = span
+    out: set[str] = set()
+    for m in ann.mentions:
+        if m.kind in ("PER", "ORG", "LOC", "MISC") and m.start < b and a < m.end:
+            out |= _span_tokens(doc, m.start, m.end, lang)
+    return out
+
+
+def _span_tokens(text: str, a: int, b: int, lang: str) -> set[str]:
+    span = text[a:b]
+    return {t for w in text_words(span) for t in translated_tokens(w, lang)} | states_in(span)
+
+
+def named_doer(pred: Predicate, parsed: SentenceAnnotation) -> bool:
+    """The verb's doer is (or holds) a name the claim's parse recognised."""
+    names = [m for m in parsed.mentions if m.kind in ("PER", "ORG", "LOC", "MISC")]
+    for role, a, b in pred.args:
+        if role == ("agent" if pred.passive else "subj") and any(
+            a <= m.start and m.end <= b for m in names
+        ):
+            return True
+    return False
