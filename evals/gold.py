@@ -23,6 +23,8 @@ QuestionType = Literal[
     "who", "what", "how_many", "where", "when", "why",
     # the dev set's further kinds
     "list", "yesno", "definition", "metadata", "unanswerable",
+    # the question analyser's ("which river", "what is the name of")
+    "which", "name",
 ]  # fmt: skip
 
 

@@ -39,7 +39,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
 }
 STORE_KEYS = {"embed_model", "chunk_tokens", "chunk_overlap_sentences", "collection", "data_dir"}
-SHORT_TYPES = {"who", "how_many", "where", "when"}
+SHORT_TYPES = {"who", "how_many", "where", "when", "which", "name"}  # a name, number, place or date
 SPLIT_CHOICES = ("fit", "held-out", "all")
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -200,10 +200,10 @@ def test_load_gold_bad_values_are_named(tmp_path: Path) -> None:
 
 def test_load_gold_reads_the_dev_set_format(tmp_path: Path) -> None:
     """``kind`` is the dev set's name for ``type``; ``short`` is the exact short answer."""
-    path = _write(tmp_path, [_line(kind="how_many", short="26 pays"), _line(id="q2")])
+    path = _write(tmp_path, [_line(kind="how_many", short="26 pays"), _line(id="q2", kind="which")])
     first, second = load_gold(path)
     assert (first.type, first.short) == ("how_many", "26 pays")
-    assert (second.type, second.short) == ("what", None)
+    assert (second.type, second.short) == ("which", None)  # a "which river" question
     trap = _line(id="q3", kind="unanswerable", unanswerable=True, answers=[], sources=[])
     assert load_gold(_write(tmp_path, [trap]))[0].type == "unanswerable"
 
