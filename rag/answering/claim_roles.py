@@ -298,7 +298,8 @@ def other_doers(
         mine = _span_tokens(claim, *span, lang)
         if not mine:
             continue
-        same = [(p, i) for p, i in found if set(analyze(c.lemma)) & set(analyze(p.lemma))]
+        stem = set(analyze(c.lemma))
+        same = [(p, i) for p, i in found if stem & set(analyze(p.lemma))]
         verdicts = []
         for p, i in same or found:  # the same verb, where the passage has it
             doc = cited.doc_texts[i]
@@ -311,7 +312,7 @@ def other_doers(
             at = _doer_span(p)
             if not theirs or ann is None or at is None or not _is_name(doc, ann, *at):
                 continue  # a doer that is no name ("the talks") may be a paraphrase's
-            theirs |= _named_in_doer(doc, p, ann, cited.languages[i])
+            theirs |= _names_over(doc, *at, ann, cited.languages[i])
             verdicts.append(not mine & theirs and bool(mine & hay_words(cited.tokens[i])))
         if verdicts and all(verdicts):
             out.append(claim[span[0] : span[1]])
@@ -337,15 +338,9 @@ def _is_name(text: str, parsed: SentenceAnnotation, a: int, b: int) -> bool:
     return named > 0 and 2 * named >= len(text_words(text[a:b]))
 
 
-def _named_in_doer(
-    doc: str, pred: Predicate, ann: SentenceAnnotation | None, lang: str
-) -> set[str]:
-    """The tokens of the names a passage verb's doer overlaps, whole: a parse that cut a name
-    ("le président Jean | Dupont") still names its doer."""
-    span = _doer_span(pred)
-    if span is None or ann is None:
-        return set()
-    a, b = span
+def _names_over(doc: str, a: int, b: int, ann: SentenceAnnotation, lang: str) -> set[str]:
+    """The tokens of the names a passage verb's doer span overlaps, whole: a parse that cut a
+    name ("le président Jean | Dupont") still names its doer."""
     out: set[str] = set()
     for m in ann.mentions:
         if m.kind in ("PER", "ORG", "LOC", "MISC") and m.start < b and a < m.end:

@@ -126,9 +126,14 @@ def _gap(c: Candidate, a: Mention, b: Mention) -> str:
     return c.text[a.end - c.start : b.start - c.start]
 
 
-def _listed(c: Candidate, a: Mention, b: Mention) -> bool:
+def _glue(c: Candidate, a: Mention, b: Mention) -> re.Match[str] | None:
+    """What joins two mentions into a list: punctuation and a conjunction (``_GLUE``)."""
     gap = _gap(c, a, b)
-    return bool(gap.strip()) and _GLUE.match(gap) is not None
+    return _GLUE.match(gap) if gap.strip() else None
+
+
+def _listed(c: Candidate, a: Mention, b: Mention) -> bool:
+    return _glue(c, a, b) is not None
 
 
 def _enumeration(c: Candidate, run: Sequence[Mention]) -> bool:
@@ -149,8 +154,7 @@ def _joined(c: Candidate, a: Mention, b: Mention) -> bool:
     """Coordinated: names of any kinds through a conjunction (the tagger often calls one of
     "Galaxy 30 et BSAT-4b" a person), but a person and a name of another kind only so; after
     a bare comma the person is an apposition ("l'université X, Kate Whitaker, ...")."""
-    gap = _gap(c, a, b)
-    if not gap.strip() or not (glue := _GLUE.match(gap)):
+    if not (glue := _glue(c, a, b)):
         return False
     return (a.kind == "PER") == (b.kind == "PER") or bool(CONJUNCTION.search(glue.group(0)))
 
