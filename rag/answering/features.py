@@ -363,6 +363,20 @@ def _in_role(q: Question, m: Mention, v: Predicate) -> bool:
     return role in want
 
 
+# a determiner opening an apposition ("X, une habitante de", "Y, the host")
+_APPOSITION = re.compile(
+    r"^\s*,\s+(?:(?:un|une|le|la|les|the|a|an|son|sa|ses|his|her|its|their)\s+|l['’]\s*)?"
+    r"([a-zà-ÿ][\w'’-]*(?:\s+[a-zà-ÿ][\w'’-]*)?)"
+)
+
+
+def _apposed(text: str) -> list[str]:
+    """The words opening an apposition right after a name (", l'ancien maire de" -> ancien
+    maire), where the noun that says what the name is stands."""
+    m = _APPOSITION.match(text)
+    return m.group(1).split() if m else []
+
+
 def _focus(q: Question, c: Candidate, m: Mention) -> float:
     """The asked noun qualifies the mention: its unit ("143 chevaux" for horses), its head
     ("le ministre X"), a word just before it ("referee Martin Atkinson") or, for a name, the
@@ -382,7 +396,10 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
         # the counted noun and, across a conjunction, the one it is coordinated with ("Sept
         # protocoles et accords")
         after = after[:3] if len(after) > 2 and CONJUNCTION.fullmatch(after[1]) else after[:2]
-    else:  # a common noun right after a name: "the Davao Oriental province"
-        after = after[:1] if after and after[0][:1].islower() else []
+    else:  # a common noun right after a name ("the Davao Oriental province") or in an
+        # apposition after it ("Hanna, une habitante de Dennemont")
+        after = _apposed(c.text[m.end - c.start :]) or (
+            after[:1] if after and after[0][:1].islower() else []
+        )
     toks |= set(analyze(" ".join(before + after)))
     return meets(q.focus, toks)

@@ -30,9 +30,11 @@ _TYPES = [
      r"bénéfice|perte|salaire|budget|population|âge|bilan|amende|dette|déficit|valeur|"
      r"température|vitesse|distance|poids|taille|croissance)"
      r"\b|\bjusqu'à quel (niveau|point|montant)\b"),
-    ("when", r"\bwhen\b|\bquand\b|\b(what|which) (day|date|month|year|time|hour)\b|"
+    ("when", r"\bwhen\b|\bquand\b|\b(what|which) (day|date|month|year|time|hour|minute|week|"
+     r"season|decade|century)\b|"
      r"\bwhat's the deadline\b|\bwhat is the deadline\b|\bsince when\b|\buntil when\b|"
-     r"\bquel(le)? (jour|mois|année|date|heure|semaine)\b|\ben quelle année\b|"
+     r"\bquel(le)? (jour|mois|année|date|heure|semaine|minute|saison|décennie|siècle)\b|"
+     r"\ben quelle année\b|"
      r"\bà quel moment\b|\bquelle période\b|\bjusqu'à quand\b|\bdepuis quand\b"),
     ("where", r"\bwhere\b|\boù\b|\b(which|what|in which|in what|at which|at what) "
      r"((?!(did|does|do|is|was|were|are|has|have|had|will|would|can|could|the|a|an)\b)"

@@ -49,6 +49,9 @@ from rag.schemas import Mention
         ("nombre de morts après la tempête", "how_many"),  # typed as a search
         ("number of deaths after the storm", "how_many"),
         ("c'était qui l'entraîneur du club", "who"),
+        ("in which minute did the visitors go behind", "when"),  # a unit of time: a when
+        ("À quelle minute le premier but a-t-il été marqué ?", "when"),
+        ("which season did the club go down", "when"),
     ],
 )
 def test_question_type(question, qtype):

@@ -396,6 +396,25 @@ def test_a_name_is_qualified_by_the_common_noun_after_it_and_by_a_co_argument():
     assert mention_features(by_other, sent, six, [])["with_name"] == 0.0  # type: ignore[arg-type]
 
 
+def test_a_name_is_qualified_by_the_noun_of_an_apposition_after_it():
+    """ "Lina, une habitante de Lerrain": the apposition says what the name is, so it
+    answers "which resident"; a name whose apposition is another noun does not."""
+    from rag.answering.features import mention_features
+
+    text = "« Plus de fruits », déclare Lina, une habitante de Lerrain, au maire Paul Orvel."
+    q = analyze_question("Which Lerrain resident said more fruit was needed?", "en")
+
+    def at(surface: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind="PER")
+
+    lina, mayor = at("Lina"), at("Paul Orvel")
+    sent = _Sentence([lina, mayor])
+    sent.text, sent.annotation = text, None
+    assert mention_features(q, sent, lina, [])["focus"] > 0.0  # type: ignore[arg-type]
+    assert mention_features(q, sent, mayor, [])["focus"] == 0.0  # type: ignore[arg-type]
+
+
 def test_a_name_deep_in_a_long_argument_is_not_the_verb_s_co_argument():
     """ "travelled to Lerrain fresh from talks in Orvel with his counterparts from Norland,
     Estria and Valmont": Estria is a word of the argument, not the argument itself."""
