@@ -362,3 +362,38 @@ def named_doer(pred: Predicate, parsed: SentenceAnnotation) -> bool:
         ):
             return True
     return False
+
+
+# what an action is aimed at, named after "against" ("des frappes contre la Russie",
+# "sanctions against Moscow"): the two words before it say what the action is, the four
+# after it (not across a clause) at whom
+_AGAINST = re.compile(
+    r"((?:[\w'’-]+\s+){0,2})(?:contre|against|envers|towards?|visant)\s+"
+    r"((?:(?!(?:et|and|mais|but|si|if|que|that|qui|which|who)\b)[\w'’-]+\s*){1,4})",
+    re.IGNORECASE,
+)
+
+
+def _targets(text: str, lang: str) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(what, in both languages; the states it is aimed at) of each aimed action."""
+    out = []
+    for m in _AGAINST.finditer(text):
+        states = states_in(m.group(2))
+        if states:
+            what = frozenset().union(*(translated_tokens(w, lang) for w in text_words(m.group(1))))
+            out.append((what, states))
+    return out
+
+
+def swapped_targets(claim: str, lang: str, sentence: str, sentence_lang: str) -> bool:
+    """The claim aims an action at a state that its sentence names, but the sentence aims
+    the same action at another ("projets européens de frappes contre la Russie" where the
+    sentence has "projets russes de frappes contre d'autres pays européens"): direction
+    through nouns, which the verbs' roles do not see."""
+    theirs = _targets(sentence, sentence_lang)
+    named = states_in(sentence)
+    for what, states in _targets(claim, lang):
+        same = [s for w, s in theirs if w & what]
+        if same and not any(s & states for s in same) and states & named:
+            return True
+    return False

@@ -36,6 +36,7 @@ from rag.answering.claim_roles import (
     paired_predicates,
     reversed_roles,
     swapped_args,
+    swapped_targets,
 )
 from rag.answering.claim_text import (
     GOVERNING,
@@ -183,7 +184,7 @@ def claim_features(
     f["lexical"] = lexical
     f["sentence"] = max(per, default=0.0)
     names = _undated(claim_names(claim, qwords))
-    missing_names = [n for n, ws in names if not _name_met(n, ws, hay)]
+    missing_names = [n for n, ws in names if not _name_met(n, ws, hay, located(claim, n))]
     unknown = [
         n for n, ws in names if vocab is not None and n in missing_names
         and not any(t in vocab for w in ws for t in w.tokens | w.translations)
@@ -221,6 +222,10 @@ def claim_features(
         if verbs:
             f["verb_negation"] = float(all(p.negated != claim_neg for p, _ in verbs))
         f["direction"] = float(reversed_roles(claim, qwords, names, verbs, cited))
+    if cited.sentences and swapped_targets(
+        claim, lang, cited.sentences[best], cited.languages[best]
+    ):
+        f["direction"] = 1.0  # through nouns: "frappes contre X" for "frappes contre Y"
     if not claim_neg:
         f["dropped_negation"] = float(
             _dropped_negation(qwords, cited, best) or _done_for_pending(claim, cited, best)
@@ -278,15 +283,27 @@ def _undated(
     return [(n, ws) for n, ws in names if fold(n) not in weekdays and fold(n) not in months]
 
 
-def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str]) -> bool:
+# a preposition of place: the name after it is where something is, not the state it may
+# stand for ("in Washington" is no "américain"; French "à" is as often "to": "livrer à Kiev")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|dans|en)\s+)$", re.IGNORECASE)
+
+
+def located(claim: str, name: str) -> bool:
+    """The claim has the name as a place: right after a preposition of place."""
+    at = claim.find(name)
+    return at > 0 and bool(_PLACE_BEFORE.search(claim[:at]))
+
+
+def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str], located: bool = False) -> bool:
     """One of the name's words is there, or, for a territory, its name in the other language
     ("United States" for "États-Unis"), or the state it stands for is named there ("Moscow" -
-    "russe", "Washington" - "les États-Unis")."""
+    "russe", "Washington" - "les États-Unis"), unless the claim has it as a place
+    (``located``: "in Washington" where the passage has the talks in Moscow)."""
     from rag.answering.bilingual import place_names
 
     if any(meets(w, toks) for w in ws):
         return True
-    stands = states_in(name)  # "Moscou" for "russe", "Washington" for "américain"
+    stands = states_in(name, metonyms=not located)  # "Moscou" for "russe"
     if stands and stands <= toks:
         return True
     others = [other for _, other in place_names(name)]

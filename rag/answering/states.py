@@ -149,6 +149,16 @@ def states_in(text: str, metonyms: bool = True) -> frozenset[str]:
     return frozenset(MARK + s for _, _, states in _matches(text, metonyms) for s in states)
 
 
+def state_names(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each name of a state in ``text`` (its words, as written) with the states it stands
+    for, as tokens: [("États Unis", {"@america"})]."""
+    words = [m.group(0) for m in _TOKEN.finditer(text)]
+    return [
+        (" ".join(words[i : i + n]), frozenset(MARK + s for s in states))
+        for i, n, states in _matches(text, metonyms=True)
+    ]
+
+
 _ARTICLES = frozenset("the la le les l de du des d of".split())
 
 

@@ -39,6 +39,7 @@ from rag.answering.draft import NOT_FOUND, Draft
 from rag.answering.question import question_type
 from rag.answering.request import AnswerRequest
 from rag.answering.scoring import load_claim_model
+from rag.answering.states import MARK
 from rag.errors import ModelUnavailable
 from rag.lexical import QueryWord, analyze, fold, query_words, words
 from rag.retrieval import language_votes
@@ -118,6 +119,14 @@ def coverage(
         total += weight
         hit += level[id(w)] * weight
     return hit / total if total else 0.0
+
+
+def word_weights(index: Any, qwords: Sequence[QueryWord]) -> dict[str, float]:
+    """The idf of each token of the claim's words; a state's token ("@america") is no word
+    of the index, and its word weighs what its own tokens do."""
+    return {
+        t: index.idf(t) for w in qwords for t in w.tokens | w.translations if not t.startswith(MARK)
+    }
 
 
 def _met_level(w: QueryWord, tokens: set[str]) -> float:
@@ -230,17 +239,28 @@ def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) 
     """
     from rag.answering.bilingual import place_names
     from rag.answering.claim_text import REPORTING
-    from rag.answering.claims import ABBREVIATIONS
+    from rag.answering.claims import ABBREVIATIONS, located
+    from rag.answering.states import state_names, states_in
 
     out = query_words(claim, claim_language(claim, lang), expand=True)
     # a territory of several words ("United States") meets its name in the other language
     # through each of its words; abbreviations ("US") meet what they stand for; reporting
     # verbs ("said", "according to") meet any reporting verb ("a déclaré", "selon")
     places = {w: other for name, other in place_names(claim) for w in words(name)}
+    # a state's name meets the state however the passage names it ("États-Unis",
+    # "l'Amérique", "américain")
+    stands: dict[str, frozenset[str]] = {}
+    for name, states in state_names(claim):
+        if located(claim, name):  # "in Washington" is a place, not the United States
+            states = states_in(name, metonyms=False)
+        for word in words(name):
+            stands[word] = stands.get(word, frozenset()) | states
     reporting = set(analyze(" ".join(REPORTING)))
     for w in out:
         if w.word in places:
             w.translations |= set(analyze(places[w.word]))
+        if w.word in stands:
+            w.translations |= stands[w.word]
         if w.word in ABBREVIATIONS and re.search(rf"\b{w.word.upper()}\b", claim):
             w.translations |= set(analyze(" ".join(ABBREVIATIONS[w.word])))
         if w.tokens & reporting:
@@ -468,7 +488,7 @@ class Check:
     def read(self, claim: str, qwords: list[QueryWord], cited: list[int]) -> Read:
         """The claim against the sentences of its cited passages: coverage and the checks
         of ``rag.answering.claims``."""
-        idf = {t: self.index.idf(t) for w in qwords for t in w.tokens | w.translations}
+        idf = word_weights(self.index, qwords)
         spans: list[tuple[int, Span]] = []
         instructions: list[tuple[int, Span]] = []
         for n in cited:
@@ -609,7 +629,7 @@ class Check:
             from rag.answering.extractive import short_answer_for
 
             qwords = query_words(self.question, self.lang)
-            idf = {t: self.index.idf(t) for w in qwords for t in w.tokens | w.translations}
+            idf = word_weights(self.index, qwords)
             cov = coverage(qwords, set(analyze(" ".join(c.quote for c in o.citations))), idf)
             short, quote = short_answer_for(self.request, o.citations)
             return Draft(

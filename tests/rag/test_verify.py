@@ -25,10 +25,12 @@ from rag.answering.verify import (
     Verifier,
     claim_language,
     claim_words,
+    coverage,
     is_instruction,
     is_refusal,
     parse_markers,
     split_sentences,
+    text_tokens,
 )
 from rag.chunking import split_sentences as article_sentences
 from rag.lexical import analyze
@@ -730,3 +732,54 @@ def test_a_weekday_in_the_possessive_is_a_date_to_check():
     cited = Cited([sentence], [set()], [None], ["fr"], [sentence])
     assert _missing_dates("On the eve of Wednesday's talks, he spoke.", cited) == ["wednesday"]
     assert _missing_dates("On the eve of Thursday's talks, he spoke.", cited) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "lang", "swapped"),
+    [
+        ("Des responsables ont dénoncé des projets lituaniens de frappes contre le Bélarus.",
+         "fr", True),
+        ("Polish officials denounced Lithuanian plans for strikes against Belarus.", "en", True),
+        ("Des responsables polonais ont dénoncé des projets biélorusses de frappes contre la "
+         "Lituanie.", "fr", False),
+        ("Polish officials denounced Belarusian plans for strikes against Lithuania.", "en", False),
+        # another action aimed elsewhere is no reversal of this one
+        ("Des responsables ont mis en garde contre la Pologne.", "fr", False),
+    ],
+)  # fmt: skip
+def test_an_action_aimed_at_the_other_state_is_a_reversed_direction(claim, lang, swapped):
+    """Who strikes whom said through nouns ("des projets X de frappes contre Y"), which the
+    verbs' roles do not see: the claim aims the strikes at the state the sentence has strike."""
+    from rag.answering.claim_roles import swapped_targets
+
+    sentence = (
+        "Des responsables polonais ont dénoncé des projets biélorusses de frappes contre la "
+        "Lituanie."
+    )
+    assert swapped_targets(claim, lang, sentence, "fr") is swapped
+
+
+def test_a_city_given_as_a_place_is_not_met_by_the_state_it_stands_for():
+    """ "Washington" stands for the United States when it acts ("Washington welcomed"), not
+    when it is where something happens ("to meet him in Washington", where the sentence has
+    the meeting in another capital and only an American envoy)."""
+    from rag.answering.claims import _name_met, located
+
+    sentence = "L'émissaire américain rencontrera le président à Varsovie."
+    toks = text_tokens(sentence, "fr")
+    for claim, met in (
+        ("The American envoy will meet the president in Washington.", False),
+        ("Washington will send its envoy to meet the president in Warsaw.", True),
+    ):
+        ws = [w for w in claim_words(claim, "en") if w.word == "washington"]
+        assert _name_met("Washington", ws, toks, located(claim, "Washington")) is met, claim
+    assert not located("Il livrera des missiles à Kiev.", "Kiev")  # "à": to, as often as at
+
+
+def test_a_state_named_in_the_claim_meets_it_however_the_passage_names_it():
+    """ "les États-Unis" against "l'Amérique": each word of the state's name meets it."""
+    claim = "Le conseiller a salué l'accord entre l'Europe et les États-Unis."
+    qwords = claim_words(claim, "fr")
+    toks = text_tokens("Le conseiller a salué l'accord entre l'Europe et l'Amérique.", "fr")
+    idf = dict.fromkeys({t for w in qwords for t in w.tokens | w.translations}, 1.0)
+    assert coverage(qwords, toks, idf) > 0.9
