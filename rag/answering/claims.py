@@ -75,7 +75,7 @@ CLAIM_FEATURES = (
     "sentence",  # the same for the best single cited sentence (a detail from elsewhere)
     "contradictions",  # how many of CONTRADICTIONS fire
     "contradicted",  # the best sentence's coverage when one fires: words met, meaning not
-    "names_missing",  # share of the claim's names the cited text never uses
+    "names_missing",  # share of the claim's names the cited text and the text before it never use
     "same_language",  # the claim is in the language of a cited passage
     "unmet",  # how many claim words the cited text does not meet (of 5)
     "short",  # few content words: a short claim is easy to cover by chance
@@ -190,7 +190,11 @@ def claim_features(
         and not any(t in vocab for w in ws for t in w.tokens | w.translations)
     ]  # fmt: skip
     f["names_unknown"] = float(bool(unknown))
-    f["names_missing"] = len(missing_names) / len(names) if names else 0.0
+    # a name the sentence refers to by a pronoun or a title ("il", "le président russe") is
+    # given just before it: only a name given nowhere near is missing
+    before = _preceding_tokens(cited)
+    far = [n for n, ws in names if n in missing_names and not any(meets(w, before) for w in ws)]
+    f["names_missing"] = len(far) / len(names) if names else 0.0
     numbers = claim_numbers(claim, lang, parsed)
     have = passage_numbers(cited)
     missing_numbers = [shown for shown, value in numbers if not _number_met(value, have)]
@@ -292,6 +296,19 @@ def located(claim: str, name: str) -> bool:
     """The claim has the name as a place: right after a preposition of place."""
     at = claim.find(name)
     return at > 0 and bool(_PLACE_BEFORE.search(claim[:at]))
+
+
+PRECEDING_CHARS = 600  # the text before a cited sentence where its pronouns' names are
+
+
+def _preceding_tokens(cited: Cited) -> set[str]:
+    """The tokens of the text just before each cited sentence in its article: where a name
+    the sentence refers to by a pronoun or a title ("le président russe") was last given."""
+    out: set[str] = set()
+    for ann, doc in zip(cited.annotations, cited.doc_texts, strict=True):
+        if ann is not None:
+            out |= set(analyze(doc[max(ann.start - PRECEDING_CHARS, 0) : ann.start]))
+    return out
 
 
 def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str], located: bool = False) -> bool:

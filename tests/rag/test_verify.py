@@ -783,3 +783,28 @@ def test_a_state_named_in_the_claim_meets_it_however_the_passage_names_it():
     toks = text_tokens("Le conseiller a salué l'accord entre l'Europe et l'Amérique.", "fr")
     idf = dict.fromkeys({t for w in qwords for t in w.tokens | w.translations}, 1.0)
     assert coverage(qwords, toks, idf) > 0.9
+
+
+def test_a_name_given_just_before_the_sentence_that_says_il_is_not_missing():
+    """A faithful claim names whom its sentence calls "il" or "le président" (given in the
+    sentence before); a name given nowhere near the cited sentence is missing."""
+    from rag.answering.claim_text import Cited
+    from rag.answering.claims import claim_features
+    from rag.schemas import SentenceAnnotation
+
+    doc = "Jan Morvel est arrivé à Lerrain mardi. Il a ensuite rencontré le ministre des ports."
+    start = doc.index("Il a")
+    sentence = doc[start:]
+    cited = Cited(
+        [sentence], [text_tokens(sentence, "fr")],
+        [SentenceAnnotation(start=start, end=len(doc))], ["fr"], [doc],
+    )  # fmt: skip
+
+    def missing(claim: str) -> float:
+        qwords = claim_words(claim, "fr")
+        return claim_features(claim, "fr", qwords, cited, [1.0], 1.0, True).features[
+            "names_missing"
+        ]
+
+    assert missing("Jan Morvel a ensuite rencontré le ministre des ports.") == 0.0
+    assert missing("Paul Orvel a ensuite rencontré le ministre des ports.") == 1.0
