@@ -41,7 +41,7 @@ OUT = ROOT / "rag" / "data" / CLAIM_MODEL_FILE
 C_GRID = (0.1, 1.0, 10.0, 100.0)
 FOLDS = 5
 SHOWN_COST = 2.0  # one invented claim shown is as bad as this many faithful ones removed
-SMOOTH = 0.05  # the threshold's value is averaged over the cuts this close to it
+SMOOTH = 0.05  # the threshold's value is averaged over the thresholds this close to it
 FIT_SETS = ("llm_replies.jsonl", "llm_replies_blind.jsonl", "llm_replies_set3.jsonl")
 HELD_OUT = "llm_replies_set4.jsonl"
 
@@ -138,17 +138,20 @@ def fit(rows: Sequence[Row]) -> tuple[Any, float, np.ndarray]:
 def choose_threshold(rows: Sequence[Row], prob: np.ndarray) -> float:
     """The cut (mid-gap between observed probabilities) with the most faithful claims kept
     less ``SHOWN_COST`` per invented or misplaced claim shown, that value averaged over the
-    cuts within ``SMOOTH`` of it: the value is flat over a wide range and its single best
-    point jumps from one end to the other when a claim changes; ties: the lower cut."""
+    thresholds up to ``SMOOTH`` either side of it: the value is flat over a wide range, and
+    its single best point, which a slightly other model would miss, jumped from one end of it
+    to the other when a claim changed. Ties: the lower cut."""
     y = np.array([r.label for r in rows])
+
+    def value(t: float) -> float:
+        kept = prob >= t
+        return float(np.sum(kept & (y == 1)) - SHOWN_COST * np.sum(kept & (y == 0)))
+
     values = sorted(set(prob.tolist()))
-    cuts = np.array([0.0] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)])
-    value = np.array(
-        [float(np.sum((prob >= t) & (y == 1)) - SHOWN_COST * np.sum((prob >= t) & (y == 0)))
-         for t in cuts]
-    )  # fmt: skip
-    smoothed = [float(value[np.abs(cuts - t) <= SMOOTH].mean()) for t in cuts]
-    return float(cuts[int(np.argmax(smoothed))])
+    cuts = [0.0] + [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]
+    offsets = np.linspace(-SMOOTH, SMOOTH, 5)
+    smoothed = [float(np.mean([value(t + d) for d in offsets])) for t in cuts]
+    return cuts[int(np.argmax(smoothed))]
 
 
 def figures(rows: Sequence[Row], prob: np.ndarray, threshold: float) -> dict[str, Any]:
