@@ -192,7 +192,7 @@ def claim_features(
     f["names_unknown"] = float(bool(unknown))
     # a name the sentence refers to by a pronoun or a title ("il", "le président russe") is
     # given just before it: only a name given nowhere near is missing
-    before = _preceding_tokens(cited)
+    before = _preceding_tokens(cited) if missing_names else set()
     far = [n for n, ws in names if n in missing_names and not any(meets(w, before) for w in ws)]
     f["names_missing"] = len(far) / len(names) if names else 0.0
     numbers = claim_numbers(claim, lang, parsed)
@@ -311,16 +311,16 @@ def _preceding_tokens(cited: Cited) -> set[str]:
     return out
 
 
-def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str], located: bool = False) -> bool:
+def _name_met(name: str, ws: Sequence[QueryWord], toks: set[str], place: bool = False) -> bool:
     """One of the name's words is there, or, for a territory, its name in the other language
     ("United States" for "États-Unis"), or the state it stands for is named there ("Moscow" -
     "russe", "Washington" - "les États-Unis"), unless the claim has it as a place
-    (``located``: "in Washington" where the passage has the talks in Moscow)."""
+    (``place``: "in Washington" where the passage has the talks in Moscow)."""
     from rag.answering.bilingual import place_names
 
     if any(meets(w, toks) for w in ws):
         return True
-    stands = states_in(name, metonyms=not located)  # "Moscou" for "russe"
+    stands = states_in(name, metonyms=not place)  # "Moscou" for "russe"
     if stands and stands <= toks:
         return True
     others = [other for _, other in place_names(name)]
