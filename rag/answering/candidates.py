@@ -142,7 +142,12 @@ def given(q: Question, mention: Mention, text: str) -> bool:
 def given_surface(q: Question, mention: Mention, surface: str) -> bool:
     """``given``, for the mention's text."""
     toks = {t for t in analyze(surface) if not t.startswith("~")}
-    if toks and any(toks <= n.tokens or (n.tokens and n.tokens <= toks) for n in q.names):
+    # the mention is the name, or the name is most of it ("Steve Witkoff" for "Witkoff"); a
+    # longer name that holds it is another one ("Santé publique France" for "in France")
+    if toks and any(
+        toks <= n.tokens or (n.tokens and n.tokens <= toks and 2 * len(n.tokens) >= len(toks))
+        for n in q.names
+    ):
         return True
     if mention.kind in ("LOC", "ORG", "MISC"):  # "France" for "two French factories"
         named = states_in(surface, metonyms=False)

@@ -377,6 +377,19 @@ def _apposed(text: str) -> list[str]:
     return m.group(1).split() if m else []
 
 
+# where the phrase before a mention stops: punctuation or a relative pronoun ("cette rivière,
+# qui traverse la Mayenne": the river is not Mayenne)
+_CLAUSE_BREAK = re.compile(r"[,;:–—]|\b(?:qui|que|qu['’]|dont|où|who|whom|which|where)\b", re.I)
+
+
+def _clause_tail(text: str) -> list[str]:
+    """The last words before a mention, within its clause."""
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        cut = m.end()
+    return text[cut:].split()[-FOCUS_WORDS_BEFORE:]
+
+
 def _focus(q: Question, c: Candidate, m: Mention) -> float:
     """The asked noun qualifies the mention: its unit ("143 chevaux" for horses), its head
     ("le ministre X"), a word just before it ("referee Martin Atkinson") or, for a name, the
@@ -390,7 +403,7 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
     for w in (m.unit,) if counted else (m.unit, m.head):
         if w:
             toks |= set(analyze(w))
-    before = [] if counted else c.text[: max(m.start - c.start, 0)].split()[-FOCUS_WORDS_BEFORE:]
+    before = [] if counted else _clause_tail(c.text[: max(m.start - c.start, 0)])
     after = c.text[m.end - c.start :].split()[:4]
     if m.kind in ("NUM", "MONEY"):
         # the counted noun and, across a conjunction, the one it is coordinated with ("Sept

@@ -59,6 +59,7 @@ _WH = re.compile(
     r"où|quand|pourquoi|comment|combien|lequel|laquelle)\b|qu'",
     re.IGNORECASE,
 )
+_WHICH_WORDS = frozenset("which what quel quelle quels quelles lequel laquelle".split())
 _YESNO_EN = re.compile(
     r"^\s*(is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.I
 )
@@ -229,6 +230,11 @@ def question_type(text: str) -> str:
         for order, (name, pattern) in enumerate(_TYPES)
         if (m := re.search(pattern, q))
     ]
+    lead = _WH.search(q)
+    if found and lead and lead.group(0) in _WHICH_WORDS and lead.start() < min(found)[0]:
+        # the question's own "which" comes first; a later "when" or "où" opens a clause of
+        # it ("which minister was with him when he arrived")
+        return "what"
     if found:
         qtype = min(found)[2]
         return "name" if qtype == "who" and _is_name_request(q) else qtype
@@ -266,7 +272,7 @@ def split_question(question: str) -> list[str]:
 
 def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> Question:
     qtype = question_type(text)
-    names = find_names(text, corpus)
+    names = find_names(text, corpus, lang)
     name_words = {fold(w) for n in names for w in re.findall(r"[\w'’-]+", n.text)}
     asked_text = _FORMULA.sub(" ", text)  # "comment s'appelle", "what is the name of"
     phrases = phrase_translations(asked_text, lang)  # "chief executive": PDG
@@ -443,7 +449,7 @@ _IRREGULAR_PLURALS = frozenset(
 )
 
 
-def find_names(text: str, corpus: CorpusView | None) -> list[NameRef]:
+def find_names(text: str, corpus: CorpusView | None, lang: str = "en") -> list[NameRef]:
     """Names the question gives: capitalised runs, quoted phrases, and (for questions typed in
     lower case) word runs the corpus knows as names; each with the corpus's kind and spellings."""
     spans: list[tuple[int, int]] = []
@@ -465,7 +471,7 @@ def find_names(text: str, corpus: CorpusView | None) -> list[NameRef]:
                     break
             a += word.end()
             a += len(text[a:b]) - len(text[a:b].lstrip())
-        if a < b:
+        if a < b and not _institution(text, a, b, corpus, lang):
             spans += _split_unknown(text, a, b, corpus)
     for m in _QUOTED.finditer(text):
         quoted = m.group(1)
@@ -497,6 +503,25 @@ _AGENT = re.compile(
     r"(?:\w+\s+){0,2}?\w+-t?-?(?:il|elle|ils|elles)\b"
 )
 _CONNECTOR = re.compile(r"\s+(?:de|du|des|von|van|der|bin|al|la|le|el|di|da|of)\s+")
+
+
+def _institution(text: str, a: int, b: int, corpus: CorpusView | None, lang: str) -> bool:
+    """A French institution's name written the French way, one capitalised common noun and
+    its lower-case adjective ("Affaires étrangères", "Assemblée nationale"), that the articles
+    never use as a name: common words, met by their lemmas and translations like any other."""
+    word = text[a:b]
+    if lang != "fr" or corpus is None or not re.fullmatch(r"[A-ZÀ-ÖØ-Þ][a-zà-ÿ]+", word):
+        return False
+    after = re.match(r"\s+([a-zà-ÿ]+)\b", text[b:])
+    if after is None or fold(after.group(1)) in _function_words():
+        return False
+    senses = bilingual.translate(word.casefold(), "fr")
+    return (
+        corpus.name_kind(word) is None
+        and bool(senses)
+        and all(s.islower() for s in senses)  # no proper name among its senses ("Paris")
+        and bool(bilingual.translate(after.group(1), "fr"))
+    )
 
 
 def _split_unknown(text: str, a: int, b: int, corpus: CorpusView | None) -> list[tuple[int, int]]:

@@ -63,6 +63,13 @@ def test_question_type(question, qtype):
 def test_the_first_question_word_decides():
     assert question_type("Where was the envoy greeted when he arrived?") == "where"
     assert question_type("When did the envoy arrive where the talks were held?") == "when"
+    # a leading "which" asks for a thing of its noun's class; the "when" opens a clause
+    assert question_type("which minister was with the envoy when he arrived") == "what"
+    assert (
+        analyze_question("which minister was with the envoy when he arrived", "en").qtype == "who"
+    )
+    assert question_type("Quel ministre était là quand l'envoyé est arrivé ?") == "what"
+    assert question_type("In which year did the envoy arrive?") == "when"
 
 
 @pytest.mark.parametrize(
@@ -308,3 +315,39 @@ def test_the_parse_role_counts_for_who_questions_only():
     sent = _Sentence(text, [council])
     assert mention_features(who, sent, council, [named])["role"] == 1.0  # type: ignore[arg-type]
     assert mention_features(which, sent, council, [named])["role"] == 0.0  # type: ignore[arg-type]
+
+
+class _Names:
+    """The corpus's name index as the question analysis reads it (a plain record): the
+    names its articles use, by kind."""
+
+    def __init__(self, kinds: dict[str, str]) -> None:
+        self.kinds = {k.casefold(): v for k, v in kinds.items()}
+
+    def name_kind(self, phrase: str) -> str | None:
+        return self.kinds.get(phrase.casefold())
+
+    def is_name_key(self, key: str) -> bool:
+        return key in self.kinds
+
+    def has_names(self) -> bool:
+        return bool(self.kinds)
+
+    def spellings(self, word: str) -> list[str]:
+        return []
+
+
+def test_a_french_institution_written_the_french_way_is_words_not_a_name():
+    """ "ministre des Affaires étrangères": a capitalised common noun and its adjective that
+    the articles never use as a name meet "foreign affairs" like any words; a name the
+    articles use, or one the dictionary does not know, stays a name."""
+    corpus = _Names({"Norland": "LOC", "Conseil": "ORG"})
+    q = analyze_question("Qui est le ministre des Affaires étrangères de Norland ?", "fr", corpus)
+    assert [n.text for n in q.names] == ["Norland"]
+    assert "affaires" in [t.word for t in q.asked]
+    # the articles name a "Conseil": it stays a name
+    q = analyze_question("Qui préside le Conseil national ?", "fr", corpus)
+    assert [n.text for n in q.names] == ["Conseil"]
+    # an English question keeps its capitals as names
+    q = analyze_question("Who is the Foreign Minister of Norland?", "en", corpus)
+    assert "Foreign Minister" in [n.text for n in q.names]

@@ -463,3 +463,43 @@ def test_a_state_the_question_names_by_its_adjective_is_no_answer():
     ]
     other = analyze_question("In which towns is the ferry line closing ports?", "en")
     assert len(options(other, ann, text)) == 3
+
+
+def test_a_name_the_question_gives_is_given_inside_a_short_name_not_a_long_one():
+    """ "Dalmar" for "Tom Dalmar" is given; "Norland" inside "Office public de Norland" is
+    a word of another name: the agency a question about Norland asks for."""
+    from rag.answering.candidates import options
+    from rag.schemas import SentenceAnnotation
+
+    text = "Le bulletin publié par l'Office public de Norland cite Tom Dalmar."
+
+    def at(surface: str, kind: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind=kind)
+
+    ann = SentenceAnnotation(
+        start=0,
+        end=len(text),
+        mentions=[at("Office public de Norland", "ORG"), at("Tom Dalmar", "PER")],
+    )
+    q = analyze_question("Which agency in Norland quoted Dalmar?", "en")
+    assert [text[m.start : m.end] for m in options(q, ann, text)] == ["Office public de Norland"]
+
+
+def test_the_asked_noun_before_a_name_stays_in_its_clause():
+    """ "cette rivière, qui traverse la Marvelle": the river is not the Marvelle; "la
+    rivière Lisonne" is the river."""
+    from rag.answering.features import mention_features
+
+    text = "Cette rivière, qui traverse la Marvelle, rejoint la rivière Lisonne."
+    q = analyze_question("Quelle rivière traverse la ville ?", "fr")
+
+    def at(surface: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind="LOC")
+
+    marvelle, lisonne = at("Marvelle"), at("Lisonne")
+    sent = _Sentence([marvelle, lisonne])
+    sent.text, sent.annotation = text, None
+    assert mention_features(q, sent, marvelle, [])["focus"] == 0.0  # type: ignore[arg-type]
+    assert mention_features(q, sent, lisonne, [])["focus"] > 0.0  # type: ignore[arg-type]
