@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.answering.corpus import CorpusView
-from rag.answering.question import NameRef, Question, Term
+from rag.answering.question import NameRef, Question, Term, noun_kind
 from rag.answering.states import names_only_states, states_in
 from rag.lexical import WORD_CACHE, _stemmers, analyze, fold, words
 from rag.page_metadata import dateline
@@ -74,7 +74,7 @@ def sentence_tokens(text: str, annotation: SentenceAnnotation | None) -> set[str
     return toks
 
 
-def meets(term: Term, tokens: set[str]) -> float:
+def meets(term: Term, tokens: set[str] | frozenset[str]) -> float:
     """1 when the sentence has the word, 0.8 when it has a translation of it, else 0."""
     if term.tokens & tokens:
         return 1.0
@@ -181,6 +181,7 @@ def options(q: Question, annotation: SentenceAnnotation | None, text: str) -> li
         if m.kind in kinds
         and not given(q, m, text)
         and not _year_for_count(q, m)
+        and not _state_for_place(q, m, text)
         and (m.kind not in ("DATE", "TIME") or precision_ok(q, m, text[m.start : m.end]))
         and (m.kind in ("LOC", "DATE", "TIME") or m.end > opening)
     ]
@@ -190,6 +191,19 @@ def _year_for_count(q: Question, m: Mention) -> bool:
     """A bare year is not a count ("in 2017" does not answer "how many")."""
     year = re.fullmatch(r"(19|20)\d\d", m.value or "")
     return q.qtype == "how_many" and m.kind == "NUM" and bool(year)
+
+
+# the place nouns whose class a state's name is (a generic language resource)
+_STATE_NOUNS = frozenset(analyze("country countries nation state pays nation état"))
+
+
+def _state_for_place(q: Question, m: Mention, text: str) -> bool:
+    """A state's name does not answer a question about another class of place ("which
+    city": not "Germany"; "quelle province": not "les Philippines")."""
+    focus = q.focus
+    if focus is None or m.kind not in ("LOC", "ORG", "MISC") or meets(focus, _STATE_NOUNS):
+        return False
+    return noun_kind(focus.word, q.lang) == "LOC" and names_only_states(text[m.start : m.end])
 
 
 DATELINE_CHARS = 160  # a dateline opens a sentence within this many characters

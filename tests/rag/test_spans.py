@@ -461,7 +461,7 @@ def test_a_state_the_question_names_by_its_adjective_is_no_answer():
         "Cherbourg",
         "Riviera française",
     ]
-    other = analyze_question("In which towns is the ferry line closing ports?", "en")
+    other = analyze_question("Where is the ferry line closing ports?", "en")
     assert len(options(other, ann, text)) == 3
 
 
@@ -503,3 +503,26 @@ def test_the_asked_noun_before_a_name_stays_in_its_clause():
     sent.text, sent.annotation = text, None
     assert mention_features(q, sent, marvelle, [])["focus"] == 0.0  # type: ignore[arg-type]
     assert mention_features(q, sent, lisonne, [])["focus"] > 0.0  # type: ignore[arg-type]
+
+
+def test_a_state_does_not_answer_a_question_about_another_class_of_place():
+    """ "which city": the city, not the country it is in; "which country" keeps it, and so
+    does "which team" (a national side bears its country's name)."""
+    from rag.answering.candidates import options
+    from rag.schemas import SentenceAnnotation
+
+    text = "The ministers met in Portugal, in the port city of Vellmar."
+
+    def at(surface: str) -> Mention:
+        start = text.index(surface)
+        return Mention(start=start, end=start + len(surface), kind="LOC")
+
+    ann = SentenceAnnotation(start=0, end=len(text), mentions=[at("Portugal"), at("Vellmar")])
+
+    def kept(question: str) -> list[str]:
+        q = analyze_question(question, "en")
+        return [text[m.start : m.end] for m in options(q, ann, text)]
+
+    assert kept("In which city did the ministers meet?") == ["Vellmar"]
+    assert kept("In which country did the ministers meet?") == ["Portugal", "Vellmar"]
+    assert kept("Which team did the ministers meet?") == ["Portugal", "Vellmar"]
