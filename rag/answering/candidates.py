@@ -177,7 +177,7 @@ def options(q: Question, annotation: SentenceAnnotation | None, text: str) -> li
     opening = annotation.start + dateline_end(text[annotation.start : annotation.end])
     return [
         m
-        for m in annotation.mentions
+        for m in [*annotation.mentions, *_named_after_noun(q, annotation, text)]
         if m.kind in kinds
         and not given(q, m, text)
         and not _year_for_count(q, m)
@@ -185,6 +185,33 @@ def options(q: Question, annotation: SentenceAnnotation | None, text: str) -> li
         and (m.kind not in ("DATE", "TIME") or precision_ok(q, m, text[m.start : m.end]))
         and (m.kind in ("LOC", "DATE", "TIME") or m.end > opening)
     ]
+
+
+# a word, then a capitalised run: "l'application Tranquilien", "the probe Vesta 2"
+_NOUN_THEN_NAME = re.compile(
+    r"\b([\w'’-]+)\s+((?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]*(?:\s+(?-i:[A-ZÀ-ÖØ-Þ0-9])[\w'’-]*){0,3})"
+)
+
+
+def _named_after_noun(q: Question, annotation: SentenceAnnotation, text: str) -> list[Mention]:
+    """Names the tagger missed that the asked noun introduces ("l'application Tranquilien"
+    for "what is the name of the app"): the capitalised run right after it, of the kind the
+    question wants."""
+    focus = q.focus
+    kind = q.wants if q.wants in q.expects else "MISC"
+    if focus is None or kind not in q.expects:
+        return []
+    out = []
+    for m in _NOUN_THEN_NAME.finditer(text, annotation.start, annotation.end):
+        a, b = m.span(2)
+        noun = m.group(1).split("'")[-1].split("’")[-1]
+        # a mention of the tagger's own with these bounds is there already; one that runs on
+        # ("Tranquilien pour la SNCF") is another phrase
+        if any(x.start == a and x.end == b for x in annotation.mentions):
+            continue
+        if meets(focus, set(analyze(noun))):
+            out.append(Mention(start=a, end=b, kind=kind, head=noun))
+    return out
 
 
 def _year_for_count(q: Question, m: Mention) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from rag.answering import bilingual
@@ -280,7 +280,7 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
         _term(w, lang, fold(w) in name_words, phrases.get(fold(w), ()))
         for w in dict.fromkeys(words(asked_text))
     ]
-    focus_word = _focus(text, qtype, lang)
+    focus_word = _focus(text, qtype, lang, name_words)
     # the asked noun meets its phrase's translation too ("chiffre d'affaires": revenue)
     focus = None
     if focus_word:
@@ -375,7 +375,7 @@ def _term(word: str, lang: str, in_name: bool = False, phrase: Sequence[str] = (
     )
 
 
-def _focus(text: str, qtype: str, lang: str = "en") -> str | None:
+def _focus(text: str, qtype: str, lang: str = "en", name_words: Collection[str] = ()) -> str | None:
     """The noun that says what kind of thing is asked: "how many horses" -> horses,
     "which economy minister" -> minister, "quel chancelier allemand" -> chancelier,
     "what kind of support" -> support, "who is the mayor of" -> mayor."""
@@ -410,6 +410,10 @@ def _focus(text: str, qtype: str, lang: str = "en") -> str | None:
     m = _ROLE_OF.search(text) or _NAME_OF.search(text)
     if m and words(m.group(1)):
         found = words(m.group(1))
+        # the phrase ends before a name the question gives, typed in lower case ("the app
+        # snips built": the app)
+        named = next((i for i, w in enumerate(found) if i and fold(w) in name_words), None)
+        found = found[:named]
         if lang == "en":
             return found[-1]
         return next((w for w in found if w not in _FR_BEFORE_NOUN), found[0])

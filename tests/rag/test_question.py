@@ -351,3 +351,10 @@ def test_a_french_institution_written_the_french_way_is_words_not_a_name():
     # an English question keeps its capitals as names
     q = analyze_question("Who is the Foreign Minister of Norland?", "en", corpus)
     assert "Foreign Minister" in [n.text for n in q.names]
+
+
+def test_the_asked_noun_of_a_name_request_ends_before_a_name_typed_in_lower_case():
+    """ "the app velibra built": the app is asked, "built" is the clause's verb."""
+    corpus = _Names({"Velibra": "ORG"})
+    q = analyze_question("what is the name of the app velibra built for the city", "en", corpus)
+    assert q.focus is not None and q.focus.word == "app"

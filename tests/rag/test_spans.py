@@ -526,3 +526,20 @@ def test_a_state_does_not_answer_a_question_about_another_class_of_place():
     assert kept("In which city did the ministers meet?") == ["Vellmar"]
     assert kept("In which country did the ministers meet?") == ["Portugal", "Vellmar"]
     assert kept("Which team did the ministers meet?") == ["Portugal", "Vellmar"]
+
+
+def test_a_name_the_asked_noun_introduces_is_an_option_even_when_the_tagger_missed_it():
+    """ "l'application Velibra" answers "what is the name of the app": the capitalised run
+    after the asked noun is an option, also where the tagger ran it on ("Velibra pour la
+    Régie"), and not after another noun."""
+    from rag.answering.candidates import options
+    from rag.schemas import SentenceAnnotation
+
+    text = "La start-up a créé l'application Velibra pour la Régie et le service Ondra."
+    start = text.index("Velibra")
+    long = Mention(start=start, end=text.index(" et le"), kind="MISC")
+    ann = SentenceAnnotation(start=0, end=len(text), mentions=[long])
+    q = analyze_question("What is the name of the app that the start-up built?", "en")
+    assert q.focus is not None and q.focus.word == "app"
+    found = [text[m.start : m.end] for m in options(q, ann, text)]
+    assert "Velibra" in found and "Ondra" not in found
