@@ -257,6 +257,38 @@ def swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited
     return a or b
 
 
+def other_state_doer(
+    claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int
+) -> bool:
+    """The claim's verb and the passage verb it translates both have states for doers, and
+    not the same ones ("maintenu par les Européens" for "que les Américains devront
+    maintenir"): the action is given to another state."""
+    mine = _doer_states(claim, c)
+    theirs = _doer_states(cited.doc_texts[i], p)
+    return bool(mine) and bool(theirs) and not mine & theirs
+
+
+def _doer_states(text: str, pred: Predicate) -> frozenset[str]:
+    """The states a verb's doer names by capitalised words ("les Européens", "Washington";
+    not "la réunion", a meeting)."""
+    has_agent = any(role == "agent" for role, _, _ in pred.args)
+    found: frozenset[str] = frozenset()
+    for role, a, b in pred.args:
+        if a <= pred.start < b:
+            b = pred.start
+        if pred.passive and not has_agent and role == "obl":
+            by = _BY.search(text, a, b)
+            if by is None:
+                continue
+            role, a = "agent", by.end()
+        if pred.passive:
+            role = {"subj": "obj", "agent": "subj"}.get(role, role)
+        if role in ("subj", "agent"):
+            named = " ".join(w for w in text[a:b].split() if w[:1].isupper())
+            found |= states_in(named)
+    return found
+
+
 def _subject_first(text: str, pred: Predicate) -> bool:
     """The verb has a subject before it, and is no incise (", indique l'Élysée", ", a
     déclaré X": the subject follows, whatever the parse says)."""

@@ -33,6 +33,7 @@ from rag.answering.claim_roles import (
     mismatched_polarity,
     named_doer,
     other_doers,
+    other_state_doer,
     paired_predicates,
     reversed_roles,
     swapped_args,
@@ -52,7 +53,7 @@ from rag.answering.claim_text import (
 )
 from rag.answering.states import states_in
 from rag.lexical import QueryWord, analyze, fold
-from rag.schemas import SentenceAnnotation
+from rag.schemas import Predicate, SentenceAnnotation
 
 # The checks that find a claim saying something other than its passage; each is generic, and
 # each alone fires too rarely in any data set to fit a weight of its own, so the model reads
@@ -200,6 +201,7 @@ def claim_features(
     missing_numbers = [shown for shown, value in numbers if not _number_met(value, have)]
     f["numbers_missing"] = len(missing_numbers) / len(numbers) if numbers else 0.0
     missing_dates = _missing_dates(claim, cited) + _missing_date_values(claim, parsed, cited)
+    missing_dates += _other_time_units(claim, cited.sentences[best] if cited.sentences else "")
     f["dates_missing"] = float(bool(missing_dates))
     claim_neg = negated(claim)
     if cited.sentences:  # a negation the passage does not have (a dropped one: verb_negation)
@@ -211,10 +213,18 @@ def claim_features(
         # a shared verb negated on one side only, in a claim whose polarity differs from
         # its sentence's (two negated clauses that pair up differently are not a mismatch)
         best_neg = negated(cited.sentences[best]) if cited.sentences else False
+        if best_neg and claim_neg and _negation_unrendered(cited, best, pairs):
+            best_neg = False  # its negation is in a clause the claim does not render
         f["verb_negation"] = float(
             claim_neg != best_neg and mismatched_polarity(parsed.predicates, pairs)
         )
-        f["direction"] = float(any(swapped_args(claim, lang, c, p, cited, i) for c, p, i in pairs))
+        f["direction"] = float(
+            any(
+                swapped_args(claim, lang, c, p, cited, i)
+                or (i == best and other_state_doer(claim, lang, c, p, cited, i))
+                for c, p, i in pairs
+            )
+        )
         wrong_doers = other_doers(claim, lang, parsed, [x for x in pairs if x[2] == best], cited)
         f["other_doer"] = float(bool(wrong_doers))
         content = [p for p in parsed.predicates if fold(p.lemma) not in GOVERNING]
@@ -453,7 +463,43 @@ def _missing_dates(claim: str, cited: Cited) -> list[str]:
     ]
 
 
+# the units of time, both languages (a generic language resource)
+_TIME_UNITS = {
+    **dict.fromkeys(("minute", "minutes"), "minute"),
+    **dict.fromkeys(("hour", "hours", "heure", "heures"), "hour"),
+    **dict.fromkeys(("day", "days", "jour", "jours", "journee", "journees"), "day"),
+    **dict.fromkeys(("week", "weeks", "semaine", "semaines"), "week"),
+    **dict.fromkeys(("month", "months", "mois"), "month"),
+    **dict.fromkeys(("year", "years", "ans", "annee", "annees"), "year"),  # not "an": English
+    **dict.fromkeys(("decade", "decades", "decennie", "decennies"), "decade"),
+}
+
+
+def _other_time_units(claim: str, sentence: str) -> list[str]:
+    """Units of time the claim uses where its sentence uses only others ("dans les
+    prochaines semaines" for "dans les prochains jours"): a wrong scale of time."""
+    mine = {w: _TIME_UNITS[w] for w in text_words(claim) if w in _TIME_UNITS}
+    theirs = {_TIME_UNITS[w] for w in text_words(sentence) if w in _TIME_UNITS}
+    if not mine or not theirs:
+        return []
+    return [w for w, unit in mine.items() if unit not in theirs]
+
+
 # --- negation ---------------------------------------------------------------------------
+
+
+def _negation_unrendered(
+    cited: Cited, best: int, pairs: Sequence[tuple[Predicate, Predicate, int]]
+) -> bool:
+    """The best sentence's negated verbs are none of those the claim's verbs translate
+    ("sera déterminée via la plateforme, ..., qui ne semble pas à l'ordre du jour" for a
+    claim that it "ne serait pas déterminée"): the sentence's negation is not the claim's."""
+    ann = cited.annotations[best]
+    if ann is None:
+        return False
+    negated_verbs = [p for p in ann.predicates if p.negated]
+    paired = {id(p) for _, p, i in pairs if i == best}
+    return bool(negated_verbs) and not any(id(p) in paired for p in negated_verbs)
 
 
 _SCOPE_CUES = frozenset("sans without no aucun aucune nul nulle absence".split())

@@ -21,6 +21,7 @@ THIRD = ROOT / "evals" / "llm_replies_set3.jsonl"
 FOURTH = ROOT / "evals" / "llm_replies_set4.jsonl"
 FIFTH = ROOT / "evals" / "llm_replies_set5.jsonl"
 SIXTH = ROOT / "evals" / "llm_replies_set6.jsonl"
+SEVENTH = ROOT / "evals" / "llm_replies_set7.jsonl"
 
 
 def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
@@ -47,8 +48,17 @@ def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
         (FOURTH, "all", THRESHOLDS["replies_set4"]),
         (FIFTH, "all", THRESHOLDS["replies_set5"]),
         (SIXTH, "all", THRESHOLDS["replies_set6"]),
+        (SEVENTH, "all", THRESHOLDS["replies_set7"]),
     ],
-    ids=["first set's even half", "blind set", "third set", "fourth set", "fifth set", "sixth set"],
+    ids=[
+        "first set's even half",
+        "blind set",
+        "third set",
+        "fourth set",
+        "fifth set",
+        "sixth set",
+        "seventh set",
+    ],  # fmt: skip
 )
 def test_replies_through_both_backends_keep_faithful_claims_and_drop_invented_ones(
     seeded_settings, tmp_path, path, split, gates

@@ -808,3 +808,57 @@ def test_a_name_given_just_before_the_sentence_that_says_il_is_not_missing():
 
     assert missing("Jan Morvel a ensuite rencontré le ministre des ports.") == 0.0
     assert missing("Paul Orvel a ensuite rencontré le ministre des ports.") == 1.0
+
+
+def test_a_negation_in_a_clause_the_claim_does_not_render_is_not_its_negation(setup, verifier):
+    """ "sera déterminée via cette plateforme, ..., qui ne semble pas à l'ordre du jour": a
+    claim that it will not be decided there negates the verb it shares with the passage; the
+    passage's own negation is in another clause."""
+    s = setup("Comment seront décidées les garanties ?", "sera déterminée via cette nouvelle")
+    check = check_for(verifier, s)
+
+    def flip(claim: str) -> float:
+        r = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right])
+        return r.reading.features["verb_negation"]
+
+    assert flip("La nature des garanties ne sera pas déterminée via la nouvelle plateforme.") == 1
+    assert flip("La nature des garanties sera déterminée via la nouvelle plateforme.") == 0.0
+
+
+def test_an_action_given_to_another_state_is_a_reversed_direction(setup, verifier):
+    """ "que les Américains devront maintenir": the net kept up by the Europeans gives the
+    action to another state; kept up by the Americans, or by Washington, it does not."""
+    s = setup("Qui maintiendra le filet de sécurité ?", "que les Américains devront")
+    check = check_for(verifier, s)
+
+    def direction(claim: str) -> float:
+        r = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right])
+        return r.reading.features["direction"]
+
+    assert direction("Ce filet de sécurité devra être maintenu par les Européens.") == 1.0
+    assert direction("Ce filet de sécurité devra être maintenu par les Américains.") == 0.0
+    assert direction("Ce filet de sécurité devra être maintenu par Washington.") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence", "wrong"),
+    [
+        ("Précisée dans les prochaines semaines.", "dans les prochains jours", ["semaines"]),
+        ("It will be set out in the coming days.", "précisée dans les prochains jours", []),
+        ("Il a passé trois ans en prison.", "après trois années de prison", []),
+        ("Il est arrivé mardi.", "arrivé depuis deux jours", []),
+    ],
+)  # fmt: skip
+def test_a_unit_of_time_the_sentence_does_not_use_is_a_wrong_scale(claim, sentence, wrong):
+    from rag.answering.claims import _other_time_units
+
+    assert _other_time_units(claim, sentence) == wrong
+
+
+def test_a_french_claim_meets_its_sentence_s_synonym_through_their_translations():
+    """ "les questions demeurent" for "les questions restent": both "remain"."""
+    from rag.answering.claim_text import meets
+
+    hay = text_tokens("les questions territoriales restent un obstacle", "fr", ["rester"])
+    words_ = {w.word: w for w in claim_words("Les questions territoriales demeurent.", "fr")}
+    assert meets(words_["demeurent"], hay)
