@@ -82,6 +82,7 @@ CLAIM_FEATURES = (
     "short",  # few content words: a short claim is easy to cover by chance
     "actor_unmet",  # a named doer of the claim does something the cited text never says
     "verb_unmet",  # share of the claim's verbs (its parse) that the cited text never uses
+    "negated_cover",  # a plain claim: the share of a negated clause of its sentence it renders
 )
 READ = (*CLAIM_FEATURES, *CONTRADICTIONS)
 
@@ -252,6 +253,8 @@ def claim_features(
     f["short"] = float(len(qwords) <= SHORT_WORDS)
     unmet = [w for w in qwords if not meets(w, hay)]
     f["unmet"] = min(len(unmet), 5) / 5
+    if not claim_neg and cited.sentences:
+        f["negated_cover"] = _negated_cover(qwords, cited, best)
     f["contradictions"] = float(sum(f[k] > 0 for k in CONTRADICTIONS))
     f["contradicted"] = f["sentence"] if f["contradictions"] else 0.0
     return Reading(f, missing_names, missing_numbers, missing_dates, sup, absent, best, wrong_doers)
@@ -486,6 +489,27 @@ def _other_time_units(claim: str, sentence: str) -> list[str]:
 
 
 # --- negation ---------------------------------------------------------------------------
+
+
+def _negated_cover(qwords: Sequence[QueryWord], cited: Cited, best: int) -> float:
+    """The largest share of a negated clause of the best sentence (its verb and the words of
+    its arguments) that the claim's words meet: "ne prendrait pas fin avant un accord de paix"
+    rendered by "pourrait s'arrêter avant un accord de paix" states what the passage denies."""
+    ann = cited.annotations[best]
+    if ann is None:
+        return 0.0
+    text, lang = cited.doc_texts[best], cited.languages[best]
+    top = 0.0
+    for p in ann.predicates:
+        if not p.negated:
+            continue
+        clause = [p.lemma] + [w for _, a, b in p.args for w in text_words(text[a:b])]
+        clause = [w for w in dict.fromkeys(clause) if analyze(w) and not w.isdigit()]
+        if len(clause) < 2:
+            continue
+        met = sum(any(meets(q, set(translated_tokens(w, lang))) for q in qwords) for w in clause)
+        top = max(top, met / len(clause))
+    return top
 
 
 def _negation_unrendered(

@@ -237,14 +237,12 @@ def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) 
     The answer is asked for in the question's language, so an English question makes
     an English claim; a French question's answer may still slip into English.
     """
-    from rag.answering import bilingual
     from rag.answering.bilingual import place_names
     from rag.answering.claim_text import REPORTING
     from rag.answering.claims import ABBREVIATIONS, located
     from rag.answering.states import state_names, states_in
 
-    language = claim_language(claim, lang)
-    out = query_words(claim, language, expand=True)
+    out = query_words(claim, claim_language(claim, lang), expand=True)
     # a territory of several words ("United States") meets its name in the other language
     # through each of its words; abbreviations ("US") meet what they stand for; reporting
     # verbs ("said", "according to") meet any reporting verb ("a déclaré", "selon")
@@ -267,14 +265,6 @@ def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) 
             w.translations |= set(analyze(" ".join(ABBREVIATIONS[w.word])))
         if w.tokens & reporting:
             w.translations |= reporting
-    # a word meets its synonym through their translations ("demeurent" and "restent" both
-    # "remain"): the passage's words translated back are marked, and so are the claim's
-    capitals = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+", claim)}
-    for w in out:
-        if w.word.isdigit() or w.word in capitals or w.word in stands:
-            continue
-        senses = bilingual.translate(w.word, language)[:BACK_SENSES]
-        w.translations |= {BACK + t for t in analyze(" ".join(senses)) if t[0] != "~"}
     if corpus is not None:
         capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+", claim)}
         for w in out:

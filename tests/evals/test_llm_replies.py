@@ -22,6 +22,7 @@ FOURTH = ROOT / "evals" / "llm_replies_set4.jsonl"
 FIFTH = ROOT / "evals" / "llm_replies_set5.jsonl"
 SIXTH = ROOT / "evals" / "llm_replies_set6.jsonl"
 SEVENTH = ROOT / "evals" / "llm_replies_set7.jsonl"
+EIGHTH = ROOT / "evals" / "llm_replies_set8.jsonl"
 SEED_DIR = ROOT / "seeds"
 
 KINDS = ("number", "role", "direction", "negation", "other_passage", "superlative")
@@ -54,7 +55,7 @@ def sentence_count(text: str) -> int:
 
 @pytest.fixture(
     scope="module",
-    params=[REPLIES, BLIND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH],
+    params=[REPLIES, BLIND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH],
     ids=[
         "first set",
         "blind set",
@@ -63,6 +64,7 @@ def sentence_count(text: str) -> int:
         "fifth set",
         "sixth set",
         "seventh set",
+        "eighth set",
     ],
 )
 def items(request: pytest.FixtureRequest) -> list[dict]:
@@ -71,8 +73,8 @@ def items(request: pytest.FixtureRequest) -> list[dict]:
     return [json.loads(ln) for ln in lines]
 
 
-# (items, per language, per kind) at least: the fourth to seventh sets are smaller unseen checks
-MINIMUM = {"e": (40, 20, 6), "f": (36, 18, 6), "g": (36, 18, 6), "h": (36, 18, 6)}
+# (items, per language, per kind) at least: the fourth to eighth sets are smaller unseen checks
+MINIMUM = {"e": (40, 20, 6), "f": (36, 18, 6), "g": (36, 18, 6), "h": (36, 18, 6), "i": (36, 18, 6)}
 FULL = (60, 25, 10)
 
 

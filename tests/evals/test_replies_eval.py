@@ -22,6 +22,7 @@ FOURTH = ROOT / "evals" / "llm_replies_set4.jsonl"
 FIFTH = ROOT / "evals" / "llm_replies_set5.jsonl"
 SIXTH = ROOT / "evals" / "llm_replies_set6.jsonl"
 SEVENTH = ROOT / "evals" / "llm_replies_set7.jsonl"
+EIGHTH = ROOT / "evals" / "llm_replies_set8.jsonl"
 
 
 def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
@@ -49,6 +50,7 @@ def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
         (FIFTH, "all", THRESHOLDS["replies_set5"]),
         (SIXTH, "all", THRESHOLDS["replies_set6"]),
         (SEVENTH, "all", THRESHOLDS["replies_set7"]),
+        (EIGHTH, "all", THRESHOLDS["replies_set8"]),
     ],
     ids=[
         "first set's even half",
@@ -58,6 +60,7 @@ def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
         "fifth set",
         "sixth set",
         "seventh set",
+        "eighth set",
     ],  # fmt: skip
 )
 def test_replies_through_both_backends_keep_faithful_claims_and_drop_invented_ones(

@@ -855,10 +855,16 @@ def test_a_unit_of_time_the_sentence_does_not_use_is_a_wrong_scale(claim, senten
     assert _other_time_units(claim, sentence) == wrong
 
 
-def test_a_french_claim_meets_its_sentence_s_synonym_through_their_translations():
-    """ "les questions demeurent" for "les questions restent": both "remain"."""
-    from rag.answering.claim_text import meets
+def test_a_plain_claim_rendering_a_negated_clause_is_marked(setup, verifier):
+    """ "sa campagne ne prendrait pas fin avant un accord de paix complet": a claim that it
+    could stop before a full peace deal renders the denied clause without its negation (read
+    by the fitted feature ``negated_cover``); the claim that keeps the negation is not."""
+    s = setup("Quand la campagne russe prendra-t-elle fin ?", "ne prendrait pas fin avant")
+    check = check_for(verifier, s)
 
-    hay = text_tokens("les questions territoriales restent un obstacle", "fr", ["rester"])
-    words_ = {w.word: w for w in claim_words("Les questions territoriales demeurent.", "fr")}
-    assert meets(words_["demeurent"], hay)
+    def cover(claim: str) -> float:
+        r = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right])
+        return r.reading.features["negated_cover"]
+
+    assert cover("Sa campagne pourrait s'arrêter avant un accord de paix complet.") >= 0.5
+    assert cover("Sa campagne ne s'arrêtera pas avant un accord de paix complet.") == 0.0
