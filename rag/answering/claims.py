@@ -282,9 +282,20 @@ def claim_names(claim: str, qwords: Sequence[QueryWord]) -> list[tuple[str, list
         ws = [by_word[w] for w in text_words(m.group()) if w in by_word and not w.isdigit()]
         if m.start() == 0 and len(ws) < 2:
             continue
+        if _unit_after_number(claim, m):
+            continue
         if ws:
             out.append((m.group(), ws))
     return out
+
+
+def _unit_after_number(claim: str, m: re.Match[str]) -> bool:
+    """A short capitalised word right after a number is its unit or scale ("140 Md€",
+    "12 GW"), not a name."""
+    word = m.group().strip()
+    return bool(
+        re.fullmatch(r"[A-Za-zÀ-ÿ]{1,4}", word) and re.search(r"\d[\d.,]*\s*$", claim[: m.start()])
+    )
 
 
 def claim_name_runs(claim: str, qwords: Sequence[QueryWord]) -> list[list[QueryWord]]:

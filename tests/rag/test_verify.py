@@ -868,3 +868,16 @@ def test_a_plain_claim_rendering_a_negated_clause_is_marked(setup, verifier):
 
     assert cover("Sa campagne pourrait s'arrêter avant un accord de paix complet.") >= 0.5
     assert cover("Sa campagne ne s'arrêtera pas avant un accord de paix complet.") == 0.0
+
+
+def test_a_short_capitalised_unit_after_a_number_is_no_name():
+    """ "140 Md€" is an amount ("Md": milliards), "12 GW" a power: neither is a name the
+    passage must give; a name after a date stays one."""
+    from rag.answering.claims import claim_names
+
+    def names(claim: str) -> list[str]:
+        return [n for n, _ in claim_names(claim, claim_words(claim, "fr"))]
+
+    assert names("Le fonds prête 140 Md€ à Lerrain.") == ["Lerrain"]
+    assert names("Le parc de 12 GW ouvrira.") == []
+    assert names("Il a rencontré Jan Morvel le 3 mai.") == ["Jan Morvel"]
