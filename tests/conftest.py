@@ -19,6 +19,16 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
+# The reply sets over the seeds (evals/llm_replies.md): test id -> (file, its gate in
+# evals/thresholds.json)
+REPLY_SETS = {
+    "first set": (ROOT / "evals" / "llm_replies.jsonl", "replies"),
+    "blind set": (ROOT / "evals" / "llm_replies_blind.jsonl", "replies_blind"),
+    **{
+        f"{nth} set": (ROOT / "evals" / f"llm_replies_set{n}.jsonl", f"replies_set{n}")
+        for n, nth in enumerate(("third", "fourth", "fifth", "sixth", "seventh", "eighth"), 3)
+    },
+}
 SEEDS = ROOT / "seeds"
 VENV_BIN = Path(sys.executable).parent
 

@@ -221,7 +221,7 @@ def _year_for_count(q: Question, m: Mention) -> bool:
 
 
 # the place nouns whose class a state's name is (a generic language resource)
-_STATE_NOUNS = frozenset(analyze("country countries nation state pays nation état"))
+_STATE_NOUNS = frozenset(analyze("country countries nation state pays état"))
 
 
 def _state_for_place(q: Question, m: Mention, text: str) -> bool:

@@ -6,7 +6,7 @@ read by its own parse where a pipeline is loaded, by word order where none is.""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from rag.answering.claim_text import (
     LIGHT_VERBS,
@@ -219,6 +219,20 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
     that runs over the verb ("Zelensky, accueilli ...") stops before it."""
     doer: set[str] = set()
     patient: set[str] = set()
+    for role, a, b in _active_args(text, pred):
+        toks = {t for w in text_words(text[a:b]) for t in translated_tokens(w, lang)}
+        toks |= states_in(text[a:b])  # "Moscou" is "la Russie", "un diplomate russe"
+        if role in ("subj", "agent"):
+            doer |= toks
+        elif role in ("obj", "iobj"):
+            patient |= toks
+    return doer, patient
+
+
+def _active_args(text: str, pred: Predicate) -> Iterator[tuple[str, int, int]]:
+    """The verb's arguments with their roles in the active voice (a passive's subject is the
+    one acted upon, its agent the doer); a passive agent the parse hung lower is read off its
+    oblique, and a subject span that runs over the verb stops before it."""
     has_agent = any(role == "agent" for role, _, _ in pred.args)
     for role, a, b in pred.args:
         if a <= pred.start < b:
@@ -230,13 +244,7 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
             role, a = "agent", by.end()
         if pred.passive:
             role = {"subj": "obj", "agent": "subj"}.get(role, role)
-        toks = {t for w in text_words(text[a:b]) for t in translated_tokens(w, lang)}
-        toks |= states_in(text[a:b])  # "Moscou" is "la Russie", "un diplomate russe"
-        if role in ("subj", "agent"):
-            doer |= toks
-        elif role in ("obj", "iobj"):
-            patient |= toks
-    return doer, patient
+        yield role, a, b
 
 
 def swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int) -> bool:
@@ -271,18 +279,8 @@ def other_state_doer(
 def _doer_states(text: str, pred: Predicate) -> frozenset[str]:
     """The states a verb's doer names by capitalised words ("les Européens", "Washington";
     not "la réunion", a meeting)."""
-    has_agent = any(role == "agent" for role, _, _ in pred.args)
     found: frozenset[str] = frozenset()
-    for role, a, b in pred.args:
-        if a <= pred.start < b:
-            b = pred.start
-        if pred.passive and not has_agent and role == "obl":
-            by = _BY.search(text, a, b)
-            if by is None:
-                continue
-            role, a = "agent", by.end()
-        if pred.passive:
-            role = {"subj": "obj", "agent": "subj"}.get(role, role)
+    for role, a, b in _active_args(text, pred):
         if role in ("subj", "agent"):
             named = " ".join(w for w in text[a:b].split() if w[:1].isupper())
             found |= states_in(named)

@@ -518,7 +518,8 @@ def _negated_cover(qwords: Sequence[QueryWord], cited: Cited, best: int) -> floa
         clause = [w for w in dict.fromkeys(clause) if analyze(w) and not w.isdigit()]
         if len(clause) < 2:
             continue
-        met = sum(any(meets(q, set(translated_tokens(w, lang))) for q in qwords) for w in clause)
+        toks = [set(translated_tokens(w, lang)) for w in clause]
+        met = sum(any(meets(q, t) for q in qwords) for t in toks)
         top = max(top, met / len(clause))
     return top
 

@@ -14,15 +14,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-REPLIES = ROOT / "evals" / "llm_replies.jsonl"
-BLIND = ROOT / "evals" / "llm_replies_blind.jsonl"
-THIRD = ROOT / "evals" / "llm_replies_set3.jsonl"
-FOURTH = ROOT / "evals" / "llm_replies_set4.jsonl"
-FIFTH = ROOT / "evals" / "llm_replies_set5.jsonl"
-SIXTH = ROOT / "evals" / "llm_replies_set6.jsonl"
-SEVENTH = ROOT / "evals" / "llm_replies_set7.jsonl"
-EIGHTH = ROOT / "evals" / "llm_replies_set8.jsonl"
+from tests.conftest import REPLY_SETS, ROOT
+
 SEED_DIR = ROOT / "seeds"
 
 KINDS = ("number", "role", "direction", "negation", "other_passage", "superlative")
@@ -55,17 +48,8 @@ def sentence_count(text: str) -> int:
 
 @pytest.fixture(
     scope="module",
-    params=[REPLIES, BLIND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH],
-    ids=[
-        "first set",
-        "blind set",
-        "third set",
-        "fourth set",
-        "fifth set",
-        "sixth set",
-        "seventh set",
-        "eighth set",
-    ],
+    params=[path for path, _ in REPLY_SETS.values()],
+    ids=list(REPLY_SETS),
 )
 def items(request: pytest.FixtureRequest) -> list[dict]:
     path: Path = request.param

@@ -12,17 +12,10 @@ import pytest
 from evals.replies import REPLIES, read_replies
 from evals.replies_eval import Replayer, cite
 from evals.scripted_llm import Request
-from tests.conftest import ROOT, run_cli
+from tests.conftest import REPLY_SETS, ROOT, run_cli
 
 THRESHOLDS = json.loads((ROOT / "evals" / "thresholds.json").read_text())
 GATES = THRESHOLDS["replies"]
-BLIND = ROOT / "evals" / "llm_replies_blind.jsonl"
-THIRD = ROOT / "evals" / "llm_replies_set3.jsonl"
-FOURTH = ROOT / "evals" / "llm_replies_set4.jsonl"
-FIFTH = ROOT / "evals" / "llm_replies_set5.jsonl"
-SIXTH = ROOT / "evals" / "llm_replies_set6.jsonl"
-SEVENTH = ROOT / "evals" / "llm_replies_set7.jsonl"
-EIGHTH = ROOT / "evals" / "llm_replies_set8.jsonl"
 
 
 def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
@@ -43,25 +36,10 @@ def test_the_replayer_cites_each_claim_by_the_passage_holding_its_anchor():
 @pytest.mark.parametrize(
     ("path", "split", "gates"),
     [
-        (REPLIES, "held-out", GATES),
-        (BLIND, "all", THRESHOLDS["replies_blind"]),
-        (THIRD, "all", THRESHOLDS["replies_set3"]),
-        (FOURTH, "all", THRESHOLDS["replies_set4"]),
-        (FIFTH, "all", THRESHOLDS["replies_set5"]),
-        (SIXTH, "all", THRESHOLDS["replies_set6"]),
-        (SEVENTH, "all", THRESHOLDS["replies_set7"]),
-        (EIGHTH, "all", THRESHOLDS["replies_set8"]),
+        (path, "held-out" if gate == "replies" else "all", THRESHOLDS[gate])
+        for path, gate in REPLY_SETS.values()
     ],
-    ids=[
-        "first set's even half",
-        "blind set",
-        "third set",
-        "fourth set",
-        "fifth set",
-        "sixth set",
-        "seventh set",
-        "eighth set",
-    ],  # fmt: skip
+    ids=[f"{name}'s even half" if name == "first set" else name for name in REPLY_SETS],
 )
 def test_replies_through_both_backends_keep_faithful_claims_and_drop_invented_ones(
     seeded_settings, tmp_path, path, split, gates

@@ -89,6 +89,12 @@ def check_for(verifier: Verifier, s: Setup) -> Check:
     return verifier.session(s.request)
 
 
+def feature(check: Check, s: Setup, claim: str, name: str, lang: str = "fr") -> float:
+    """One feature of ``claim`` read against the setup's right passage."""
+    r = check.read(claim, claim_words(claim, lang, s.request.corpus), [s.right])
+    return r.reading.features[name]
+
+
 # --- parsing -----------------------------------------------------------------------
 
 
@@ -676,9 +682,7 @@ def test_a_named_doer_the_passage_names_for_something_else_is_another_doer(setup
 
     def other(question: str, key: str, claim: str, lang: str) -> float:
         s = setup(question, key)
-        check = check_for(verifier, s)
-        r = check.read(claim, claim_words(claim, lang, s.request.corpus), [s.right])
-        return r.reading.features["other_doer"]
+        return feature(check_for(verifier, s), s, claim, "other_doer", lang)
 
     credits = ("Who wrote the report?", "rédigé par Zhifan Liu")
     assert other(*credits, "The report was written by Sophie Louet.", "en") == 1.0
@@ -818,8 +822,7 @@ def test_a_negation_in_a_clause_the_claim_does_not_render_is_not_its_negation(se
     check = check_for(verifier, s)
 
     def flip(claim: str) -> float:
-        r = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right])
-        return r.reading.features["verb_negation"]
+        return feature(check, s, claim, "verb_negation")
 
     assert flip("La nature des garanties ne sera pas déterminée via la nouvelle plateforme.") == 1
     assert flip("La nature des garanties sera déterminée via la nouvelle plateforme.") == 0.0
@@ -832,8 +835,7 @@ def test_an_action_given_to_another_state_is_a_reversed_direction(setup, verifie
     check = check_for(verifier, s)
 
     def direction(claim: str) -> float:
-        r = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right])
-        return r.reading.features["direction"]
+        return feature(check, s, claim, "direction")
 
     assert direction("Ce filet de sécurité devra être maintenu par les Européens.") == 1.0
     assert direction("Ce filet de sécurité devra être maintenu par les Américains.") == 0.0
@@ -863,8 +865,7 @@ def test_a_plain_claim_rendering_a_negated_clause_is_marked(setup, verifier):
     check = check_for(verifier, s)
 
     def cover(claim: str) -> float:
-        r = check.read(claim, claim_words(claim, "fr", s.request.corpus), [s.right])
-        return r.reading.features["negated_cover"]
+        return feature(check, s, claim, "negated_cover")
 
     assert cover("Sa campagne pourrait s'arrêter avant un accord de paix complet.") >= 0.5
     assert cover("Sa campagne ne s'arrêtera pas avant un accord de paix complet.") == 0.0
