@@ -143,7 +143,7 @@ def given_surface(q: Question, mention: Mention, surface: str) -> bool:
     """``given``, for the mention's text."""
     toks = {t for t in analyze(surface) if not t.startswith("~")}
     # the mention is the name, or the name is most of it ("Steve Witkoff" for "Witkoff"); a
-    # longer name that holds it is another one ("Santé publique France" for "in France")
+    # longer name that holds it is another one ("Office public de Norland" for "in Norland")
     if toks and any(
         toks <= n.tokens or (n.tokens and n.tokens <= toks and 2 * len(n.tokens) >= len(toks))
         for n in q.names
@@ -187,14 +187,14 @@ def options(q: Question, annotation: SentenceAnnotation | None, text: str) -> li
     ]
 
 
-# a word, then a capitalised run: "l'application Tranquilien", "the probe Vesta 2"
+# a word, then a capitalised run: "l'application Velibra", "the probe Vesta 2"
 _NOUN_THEN_NAME = re.compile(
     r"\b([\w'’-]+)\s+((?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]*(?:\s+(?-i:[A-ZÀ-ÖØ-Þ0-9])[\w'’-]*){0,3})"
 )
 
 
 def _named_after_noun(q: Question, annotation: SentenceAnnotation, text: str) -> list[Mention]:
-    """Names the tagger missed that the asked noun introduces ("l'application Tranquilien"
+    """Names the tagger missed that the asked noun introduces ("l'application Velibra"
     for "what is the name of the app"): the capitalised run right after it, of the kind the
     question wants."""
     focus = q.focus
@@ -206,7 +206,7 @@ def _named_after_noun(q: Question, annotation: SentenceAnnotation, text: str) ->
         a, b = m.span(2)
         noun = m.group(1).split("'")[-1].split("’")[-1]
         # a mention of the tagger's own with these bounds is there already; one that runs on
-        # ("Tranquilien pour la SNCF") is another phrase
+        # ("Velibra pour la Régie") is another phrase
         if any(x.start == a and x.end == b for x in annotation.mentions):
             continue
         if meets(focus, set(analyze(noun))):
@@ -226,7 +226,7 @@ _STATE_NOUNS = frozenset(analyze("country countries nation state pays état"))
 
 def _state_for_place(q: Question, m: Mention, text: str) -> bool:
     """A state's name does not answer a question about another class of place ("which
-    city": not "Germany"; "quelle province": not "les Philippines")."""
+    city": not "Portugal"; "quelle province": not "le Chili")."""
     focus = q.focus
     if focus is None or m.kind not in ("LOC", "ORG", "MISC") or meets(focus, _STATE_NOUNS):
         return False

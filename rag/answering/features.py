@@ -378,7 +378,7 @@ def _apposed(text: str) -> list[str]:
 
 
 # where the phrase before a mention stops: punctuation or a relative pronoun ("cette rivière,
-# qui traverse la Mayenne": the river is not Mayenne)
+# qui traverse la Marvelle": the river is not the Marvelle)
 _CLAUSE_BREAK = re.compile(r"[,;:–—]|\b(?:qui|que|qu['’]|dont|où|who|whom|which|where)\b", re.I)
 
 

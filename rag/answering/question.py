@@ -411,7 +411,7 @@ def _focus(text: str, qtype: str, lang: str = "en", name_words: Collection[str] 
     if m and words(m.group(1)):
         found = words(m.group(1))
         # the phrase ends before a name the question gives, typed in lower case ("the app
-        # snips built": the app)
+        # velibra built": the app)
         named = next((i for i, w in enumerate(found) if i and fold(w) in name_words), None)
         found = found[:named]
         if lang == "en":
