@@ -205,8 +205,11 @@ def claim_features(
     missing_dates += _other_time_units(claim, cited.sentences[best] if cited.sentences else "")
     f["dates_missing"] = float(bool(missing_dates))
     claim_neg = negated(claim)
+    # "n'ont pas encore approuvé" renders "doivent encore approuver": a thing still to do is
+    # no negation of the passage's
+    pending = claim_neg and bool(cited.sentences) and _pending(claim, cited.sentences[best])
     if cited.sentences:  # a negation the passage does not have (a dropped one: verb_negation)
-        f["negation"] = float(claim_neg and not negated(cited.sentences[best]))
+        f["negation"] = float(claim_neg and not pending and not negated(cited.sentences[best]))
     verbs = cited_predicates(qwords, cited)
     wrong_doers: list[str] = []
     if parsed is not None:
@@ -217,7 +220,12 @@ def claim_features(
         if best_neg and claim_neg and _negation_unrendered(cited, best, pairs):
             best_neg = False  # its negation is in a clause the claim does not render
         f["verb_negation"] = float(
-            claim_neg != best_neg and mismatched_polarity(parsed.predicates, pairs)
+            claim_neg != best_neg
+            and not pending
+            and (
+                mismatched_polarity(parsed.predicates, pairs)
+                or (claim_neg and _negated_verb_stated(claim, lang, cited, best))
+            )
         )
         f["direction"] = float(
             any(
@@ -574,6 +582,46 @@ _PENDING = re.compile(
     r"pas\s+encore|not\s+yet|(?:has|have|had)\s+yet\s+to|still\s+(?:has|have|had|needs?)\s+to)\b",
     re.IGNORECASE,
 )
+
+
+def _pending(claim: str, sentence: str) -> bool:
+    """Both say a thing is still to do ("pas encore", "doivent encore", "has yet to")."""
+    return bool(_PENDING.search(claim)) and bool(_PENDING.search(sentence))
+
+
+def _negated_verb_stated(claim: str, lang: str, cited: Cited, best: int) -> bool:
+    """The word the claim's negation falls on ("ne seront pas conditionnées", "will not be
+    required") is a verb the best sentence states plainly, its own negation sitting elsewhere
+    ("tout reste conditionné à ..., qui ne semble pas à l'ordre du jour")."""
+    ann = cited.annotations[best]
+    word = _negated_word(claim)
+    if ann is None or word is None:
+        return False
+    mine = translated_tokens(word, lang)
+    other = cited.languages[best]
+    verbs = [p for p in ann.predicates if mine & translated_tokens(p.lemma, other)]
+    return bool(verbs) and not any(p.negated for p in verbs)
+
+
+_NEGATORS = frozenset("pas not never jamais plus".split())
+_AUXILIARIES = _LIGHT_FORMS | frozenset(
+    "be been being etre ete seront serait seraient soit soient will would shall should "
+    "can could may might must do does did".split()
+)
+
+
+def _negated_word(claim: str) -> str | None:
+    """The first content word after the claim's first negation adverb, past auxiliaries
+    and adverbs of degree: "ne seront pas conditionnées" -> "conditionnées"."""
+    words = text_words(claim)
+    for i, w in enumerate(words):
+        if w.removesuffix("n't") != w or w in _NEGATORS:
+            for x in words[i + 1 : i + 5]:
+                if x in _DEGREE or x in _AUXILIARIES:
+                    continue
+                return x if analyze(x) else None
+            return None
+    return None
 
 
 def _done_for_pending(claim: str, cited: Cited, best: int) -> bool:

@@ -828,6 +828,33 @@ def test_a_negation_in_a_clause_the_claim_does_not_render_is_not_its_negation(se
     assert flip("La nature des garanties sera déterminée via la nouvelle plateforme.") == 0.0
 
 
+def test_a_negation_on_a_word_the_passage_states_plainly_is_a_flipped_verb(setup, verifier):
+    """ "tout reste conditionné à une volonté russe ..., qui ne semble pas à l'ordre du jour":
+    the claim's negation falls on "conditionnées", which the passage states plainly (its
+    own negation is on "semble"); the claim that keeps it plain is not flipped."""
+    s = setup("Les garanties dépendent-elles d'un cessez-le-feu ?", "tout reste conditionné")
+    check = check_for(verifier, s)
+
+    def flip(claim: str) -> float:
+        return feature(check, s, claim, "verb_negation")
+
+    assert flip("Les garanties ne seront pas conditionnées à un cessez-le-feu.") == 1.0
+    assert flip("Les garanties restent conditionnées à un cessez-le-feu.") == 0.0
+
+
+def test_not_yet_renders_a_thing_still_to_do(setup, verifier):
+    """ "Les capitales européennes doivent encore approuver cette déclaration": "n'ont pas
+    encore approuvé" says the same, no negation of it; "ont refusé" is not helped."""
+    s = setup("La déclaration est-elle approuvée ?", "doivent encore approuver")
+    check = check_for(verifier, s)
+
+    def negation(claim: str) -> float:
+        return feature(check, s, claim, "negation") + feature(check, s, claim, "verb_negation")
+
+    assert negation("Les capitales européennes n'ont pas encore approuvé la déclaration.") == 0
+    assert negation("Les capitales européennes n'approuvent pas la déclaration.") >= 1.0
+
+
 def test_an_action_given_to_another_state_is_a_reversed_direction(setup, verifier):
     """ "que les Américains devront maintenir": the net kept up by the Europeans gives the
     action to another state; kept up by the Americans, or by Washington, it does not."""
