@@ -210,14 +210,11 @@ class Question:
     states: frozenset[str] = frozenset()  # states it names, also by adjective ("French")
     wants: str | None = None  # which/name: the kind its asked noun denotes ("which street":
     # LOC, "which agency": ORG)
-    person: bool = False  # the asked noun denotes a person ("which player", "le ministre")
 
     @property
     def expects(self) -> frozenset[str]:
         if self.wants is not None:
             return WANTED[self.wants]
-        if self.person:  # "which player", "quel ministre": a person, not an organisation
-            return frozenset({"PER"})
         return EXPECTS.get(self.qtype, frozenset())
 
     @property
@@ -312,7 +309,6 @@ def analyze_question(text: str, lang: str, corpus: CorpusView | None = None) -> 
         agent=_agent(text, names),
         states=states_in(text, metonyms=False),
         wants=wants if qtype in ("which", "name") else None,
-        person=qtype == "who" and wants == "PER",
     )
 
 
