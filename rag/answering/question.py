@@ -25,7 +25,8 @@ _TYPES = [
      r"amount|sum|magnitude|rate|level|revenue|revenues|profit|price|cost|salary|budget|"
      r"population|age|score|total|toll|turnover|sales|loss|losses|debt|deficit|fine|value|"
      r"temperature|speed|distance|height|weight|size|growth)\b|"
-     r"\bcombien\b|\bquel(le)?s? (est |était |sera )?(le |la |l')?(nombre|montant|somme|"
+     r"\bcombien\b|\b(?:quel(le)?s? (est |était |sera )?|c'(?:est|était) quoi )(le |la |l')?"
+     r"(nombre|montant|somme|"
      r"quantité|taux|pourcentage|part|hauteur|niveau|magnitude|score|chiffre|prix|coût|durée|"
      r"bénéfice|perte|salaire|budget|population|âge|bilan|amende|dette|déficit|valeur|"
      r"température|vitesse|distance|poids|taille|croissance)"
@@ -47,6 +48,7 @@ _TYPES = [
     ("why", r"\bwhy\b|\bpourquoi\b|\bfor what reason\b|\bpour quelle raison\b|"
      r"\bhow (did|could|was|were|come)\b|\bcomment (a|ont|est|sont)\b.*\b(pu|réussi)\b"),
     ("definition", r"\bwhat does .* stand for\b|\bwhat does .* mean\b|\bc'est quoi\b|"
+     r"\b(?:ça|ca|cela) (?:veut dire|signifie)\b|\bveut dire quoi\b|\bacronyme?\b|"
      r"\bqu'est-ce qu(e|'un|'une)\b|\bque (signifie|veut dire)\b|\bwhat is an? \w+\W*$|"
      r"\bdefine\b|\bdéfinition\b"),
     ("who", r"\b(who|whom|whose)\b|(^|,)\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"

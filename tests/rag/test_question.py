@@ -37,6 +37,9 @@ from rag.schemas import Mention
         ("Le maire soutient-il le projet ?", "yesno"),
         ("What does the acronym CRAB stand for?", "definition"),
         ("c'est quoi une cour d'appel", "definition"),
+        ("le label CRAB ça veut dire quoi", "definition"),
+        ("CRAB, c'est l'acronyme de quoi ?", "definition"),
+        ("c'est quoi le taux de chômage de la ville", "how_many"),  # an amount, not a sense
         ("Comment s'appelle le directeur du port ?", "who"),  # a person noun: a person
         ("What is the name of the ferry that sank?", "name"),
         ("Which river flooded the lower town?", "which"),
