@@ -688,6 +688,18 @@ _SINGLING = frozenset("the a an".split())
 _COUNT = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty")
 
 
+# an ordinal that names a place in a list ("le premier étant", "the first aim is"), met by a
+# passage sentence that lists things after a colon ("trois objectifs : renforcer ..., ...")
+_ORDINALS = frozenset("first premier premiere".split())
+_COPULAS = frozenset("is was being est etant etait consiste consists".split())
+_ENUMERATION = re.compile(r":[^:.;]+,[^:.;]+(?:,|\bet\b|\band\b)")
+
+
+def _list_position(after: Sequence[str]) -> bool:
+    """A copula within the next words: the ordinal opens a statement of what that item is."""
+    return any(w in _COPULAS for w in after[:3])
+
+
 def _not_superlative(word: str, before: str, after: str) -> bool:
     if word == "only":
         return before not in _SINGLING and not _COUNT.fullmatch(after)
@@ -701,10 +713,13 @@ def unmet_superlatives(claim: str, hay: set[str], text: str = "") -> list[str]:
     words = text_words(folded)
     plain = hay_words(hay)
     restrictive = bool(RESTRICTIVE.search(fold(text).replace("’", "'")))
+    listing = bool(_ENUMERATION.search(text))
     out = []
     for i, w in enumerate(words):
         if w in _ONLY and restrictive:
             continue
+        if listing and w in _ORDINALS and _list_position(words[i + 1 : i + 4]):
+            continue  # "the first aim is to ..." of "trois objectifs : renforcer ..., ..."
         if _not_superlative(
             w, words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""
         ):

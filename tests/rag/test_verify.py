@@ -297,6 +297,29 @@ def test_only_and_most_are_superlatives_when_they_single_out(claim, unmet):
     assert unmet_superlatives(claim, set(), "") == unmet
 
 
+@pytest.mark.parametrize(
+    ("claim", "sentence", "unmet"),
+    [
+        # an ordinal naming a place in a list the sentence gives after a colon
+        ("The first aim is to train the crews.", "Le plan a trois buts : former les "
+         "équipages, réparer les quais et rouvrir la ligne.", []),
+        ("Le premier étant de former les équipages.", "Le plan a trois buts : former les "
+         "équipages, réparer les quais et rouvrir la ligne.", []),
+        # no list in the sentence, or no copula after the ordinal: a superlative
+        ("The first aim is to train the crews.", "Le plan vise à former les équipages.",
+         ["first"]),
+        ("It was the first line to reopen.", "Le plan a trois buts : former les équipages, "
+         "réparer les quais et rouvrir la ligne.", ["first"]),
+    ],
+)  # fmt: skip
+def test_an_ordinal_naming_a_place_in_a_list_is_no_superlative(claim, sentence, unmet):
+    from rag.answering.claim_text import translated_tokens
+    from rag.answering.claims import unmet_superlatives
+
+    hay = {t for w in sentence.split() for t in translated_tokens(w.strip(":,."), "fr")}
+    assert unmet_superlatives(claim, hay, sentence) == unmet
+
+
 PARAPHRASES = [
     pytest.param(
         "Qui a rejoint la réunion de la coalition ?", "Marco Rubio, a rejoint",
