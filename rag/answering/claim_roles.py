@@ -276,6 +276,50 @@ def other_state_doer(
     return bool(mine) and bool(theirs) and not mine & theirs
 
 
+# Verbs that tell one event from either end (generic language resource, both languages):
+# "Kiev a reçu des signaux des Américains" is "the Americans sent Kyiv signals".
+_CONVERSES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(a.split()), frozenset(b.split()))
+    for a, b in (
+        ("send sent envoyer adresser transmettre expedier", "receive received recevoir"),
+        ("give gave given donner offrir remettre accorder", "receive received recevoir"),
+        ("sell sold vendre", "buy bought acheter purchase"),
+        ("lend lent preter", "borrow emprunter"),
+        ("win won gagner remporter", "lose lost perdre"),
+        ("teach taught enseigner", "learn apprendre"),
+    )
+)
+
+
+def converse_verbs(a: str, b: str) -> bool:
+    """One verb tells the event from the other end ("send" / "recevoir")."""
+    x, y = fold(a), fold(b)
+    return any((x in g and y in h) or (x in h and y in g) for g, h in _CONVERSES)
+
+
+def converse_same_doer(
+    claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int
+) -> bool:
+    """The claim's verb is the converse of the passage's ("sent" for "a reçu") and both give
+    it the same named doer: "Kyiv sent the Americans signals" for "Kiev a reçu des signaux
+    des Américains" turns the exchange around."""
+    if not converse_verbs(c.lemma, p.lemma):
+        return False
+    mine = _doer_names(claim, c, lang)
+    return bool(mine & _doer_names(cited.doc_texts[i], p, cited.languages[i]))
+
+
+def _doer_names(text: str, pred: Predicate, lang: str) -> set[str]:
+    """Tokens (with translations and states) of the capitalised words of a verb's doer."""
+    out: set[str] = set()
+    for role, a, b in _active_args(text, pred):
+        if role in ("subj", "agent"):
+            named = " ".join(w for w in text[a:b].split() if w[:1].isupper())
+            out |= {t for w in text_words(named) for t in translated_tokens(w, lang)}
+            out |= states_in(named)
+    return out
+
+
 def _doer_states(text: str, pred: Predicate) -> frozenset[str]:
     """The states a verb's doer names by capitalised words ("les Européens", "Washington";
     not "la réunion", a meeting)."""

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from rag.answering.claim_roles import (
     absent_actors,
     cited_predicates,
+    converse_same_doer,
     mismatched_polarity,
     named_doer,
     other_doers,
@@ -232,6 +233,11 @@ def claim_features(
                 swapped_args(claim, lang, c, p, cited, i)
                 or (i == best and other_state_doer(claim, lang, c, p, cited, i))
                 for c, p, i in pairs
+            )
+            or any(
+                converse_same_doer(claim, lang, c, p, cited, best)
+                for c in parsed.predicates
+                for p in _predicates(cited, best)
             )
         )
         wrong_doers = other_doers(claim, lang, parsed, [x for x in pairs if x[2] == best], cited)
@@ -582,6 +588,11 @@ _PENDING = re.compile(
     r"pas\s+encore|not\s+yet|(?:has|have|had)\s+yet\s+to|still\s+(?:has|have|had|needs?)\s+to)\b",
     re.IGNORECASE,
 )
+
+
+def _predicates(cited: Cited, i: int) -> list[Predicate]:
+    ann = cited.annotations[i] if cited.annotations else None
+    return ann.predicates if ann is not None else []
 
 
 def _pending(claim: str, sentence: str) -> bool:

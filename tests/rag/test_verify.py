@@ -878,6 +878,21 @@ def test_not_yet_renders_a_thing_still_to_do(setup, verifier):
     assert negation("Les capitales européennes n'approuvent pas la déclaration.") >= 1.0
 
 
+def test_a_converse_verb_with_the_same_doer_is_a_reversed_direction(setup, verifier):
+    """ "Kiev avait reçu des "signaux" de la part des Américains": Kyiv sending the Americans
+    signals turns the exchange around; the Americans sending them, or Kyiv receiving them,
+    tells the same event."""
+    s = setup("What signals had Kyiv received?", "Kiev avait reçu des")
+    check = check_for(verifier, s)
+
+    def direction(claim: str) -> float:
+        return feature(check, s, claim, "direction", "en")
+
+    assert direction("Zelensky said Kyiv had sent the Americans signals.") == 1.0
+    assert direction("Zelensky said the Americans had sent Kyiv signals.") == 0.0
+    assert direction("Zelensky said Kyiv had received signals from the Americans.") == 0.0
+
+
 def test_an_action_given_to_another_state_is_a_reversed_direction(setup, verifier):
     """ "que les Américains devront maintenir": the net kept up by the Europeans gives the
     action to another state; kept up by the Americans, or by Washington, it does not."""
