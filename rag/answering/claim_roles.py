@@ -238,10 +238,11 @@ def _active_args(text: str, pred: Predicate) -> Iterator[tuple[str, int, int]]:
         if a <= pred.start < b:
             b = pred.start
         if pred.passive and not has_agent and role == "obl":
-            by = _BY.search(text, a, b)
+            # "par" inside the span, or just before it when the parse leaves it out
+            by = _BY.search(text, max(a - 4, 0), b)
             if by is None:
                 continue
-            role, a = "agent", by.end()
+            role, a = "agent", max(by.end(), a)
         if pred.passive:
             role = {"subj": "obj", "agent": "subj"}.get(role, role)
         yield role, a, b

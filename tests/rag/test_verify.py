@@ -878,6 +878,21 @@ def test_not_yet_renders_a_thing_still_to_do(setup, verifier):
     assert negation("Les capitales européennes n'approuvent pas la déclaration.") >= 1.0
 
 
+def test_a_passive_agent_the_parse_leaves_outside_its_par_is_the_doer():
+    """ "une idée rejetée par Moscou": the parse may hang "Moscou" as a plain oblique, its
+    "par" just before the span; it is still the one who rejects."""
+    from rag.answering.claim_roles import _active_args
+    from rag.schemas import Predicate
+
+    text = "Une idée rejetée par Moscou."
+    at = text.index("Moscou")
+    verb = Predicate(lemma="rejeter", start=9, end=16, passive=True,
+                     args=[("obl", at, at + len("Moscou"))])  # fmt: skip
+    assert [(r, text[a:b]) for r, a, b in _active_args(text, verb)] == [("subj", "Moscou")]
+    far = Predicate(lemma="rejeter", start=9, end=16, passive=True, args=[("obl", 0, 3)])
+    assert list(_active_args(text, far)) == []  # no "par": not an agent
+
+
 def test_a_converse_verb_with_the_same_doer_is_a_reversed_direction(setup, verifier):
     """ "Kiev avait reçu des "signaux" de la part des Américains": Kyiv sending the Americans
     signals turns the exchange around; the Americans sending them, or Kyiv receiving them,
