@@ -229,6 +229,25 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
     return doer, patient
 
 
+_RELATIVES = frozenset("qui who that which".split())
+_CLEFT = re.compile(
+    r"\b(?:c['’](?:est|était)|it\s+(?:is|was)|it['’]s)\s+(?:(?:en effet|indeed)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _cleft_focus(text: str, at: int) -> tuple[int, int] | None:
+    """The phrase a cleft puts first ("C'est X qui ...", "It was X that ..."), for the
+    relative pronoun at ``at``: the verb's doer."""
+    start = max(at - 80, 0)
+    found = list(_CLEFT.finditer(text, start, at))
+    if not found:
+        return None
+    a = found[-1].end()
+    b = len(text[:at].rstrip(" ,"))
+    return (a, b) if a < b else None
+
+
 def _active_args(text: str, pred: Predicate) -> Iterator[tuple[str, int, int]]:
     """The verb's arguments with their roles in the active voice (a passive's subject is the
     one acted upon, its agent the doer); a passive agent the parse hung lower is read off its
@@ -237,6 +256,8 @@ def _active_args(text: str, pred: Predicate) -> Iterator[tuple[str, int, int]]:
     for role, a, b in pred.args:
         if a <= pred.start < b:
             b = pred.start
+        if role == "subj" and fold(text[a:b].strip()) in _RELATIVES:
+            a, b = _cleft_focus(text, a) or (a, b)  # "c'est Jared Kushner qui conduisait"
         if pred.passive and not has_agent and role == "obl":
             # "par" inside the span, or just before it when the parse leaves it out
             by = _BY.search(text, max(a - 4, 0), b)
@@ -428,13 +449,12 @@ def _span_tokens(text: str, a: int, b: int, lang: str) -> set[str]:
     return {t for w in text_words(span) for t in translated_tokens(w, lang)} | states_in(span)
 
 
-def named_doer(pred: Predicate, parsed: SentenceAnnotation) -> bool:
-    """The verb's doer is (or holds) a name the claim's parse recognised."""
+def named_doer(claim: str, pred: Predicate, parsed: SentenceAnnotation) -> bool:
+    """The verb's doer (a passive's agent, a cleft's focus) is or holds a name the claim's
+    parse recognised."""
     names = [m for m in parsed.mentions if m.kind in ("PER", "ORG", "LOC", "MISC")]
-    for role, a, b in pred.args:
-        if role == ("agent" if pred.passive else "subj") and any(
-            a <= m.start and m.end <= b for m in names
-        ):
+    for role, a, b in _active_args(claim, pred):
+        if role == "subj" and any(a <= m.start and m.end <= b for m in names):
             return True
     return False
 

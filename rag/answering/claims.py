@@ -246,7 +246,7 @@ def claim_features(
         theirs = cited.lemma_tokens | hay_words(hay)
         unsaid = [p for p in content if not verb_tokens(p.lemma, lang) & theirs]
         f["verb_unmet"] = len(unsaid) / len(content) if content else 0.0
-        f["actor_unmet"] = float(any(named_doer(p, parsed) for p in unsaid))
+        f["actor_unmet"] = float(any(named_doer(claim, p, parsed) for p in unsaid))
     else:  # no pipeline: the passage's parse against the claim's word order
         if verbs:
             f["verb_negation"] = float(all(p.negated != claim_neg for p, _ in verbs))

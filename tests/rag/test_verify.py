@@ -893,6 +893,22 @@ def test_a_passive_agent_the_parse_leaves_outside_its_par_is_the_doer():
     assert list(_active_args(text, far)) == []  # no "par": not an agent
 
 
+@pytest.mark.parametrize(
+    ("text", "pronoun", "doer"),
+    [
+        ("C'est Ana Ruiz qui conduisait la délégation.", "qui", "Ana Ruiz"),
+        ("c'était en effet la Norlande qui avait refusé", "qui", "la Norlande"),
+        ("It was Estria that rejected the plan.", "that", "Estria"),
+        ("The mayor, who rejected the plan, left.", "who", None),  # no cleft
+    ],
+)
+def test_a_cleft_puts_the_doer_before_its_relative_pronoun(text, pronoun, doer):
+    from rag.answering.claim_roles import _cleft_focus
+
+    span = _cleft_focus(text, text.index(pronoun))
+    assert (text[span[0] : span[1]] if span else None) == doer
+
+
 def test_a_converse_verb_with_the_same_doer_is_a_reversed_direction(setup, verifier):
     """ "Kiev avait reçu des "signaux" de la part des Américains": Kyiv sending the Americans
     signals turns the exchange around; the Americans sending them, or Kyiv receiving them,
