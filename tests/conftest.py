@@ -26,7 +26,9 @@ REPLY_SETS = {
     "blind set": (ROOT / "evals" / "llm_replies_blind.jsonl", "replies_blind"),
     **{
         f"{nth} set": (ROOT / "evals" / f"llm_replies_set{n}.jsonl", f"replies_set{n}")
-        for n, nth in enumerate(("third", "fourth", "fifth", "sixth", "seventh", "eighth"), 3)
+        for n, nth in enumerate(
+            ("third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"), 3
+        )
     },
 }
 SEEDS = ROOT / "seeds"
