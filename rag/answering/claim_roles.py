@@ -331,12 +331,24 @@ def converse_same_doer(
     return bool(mine & _doer_names(cited.doc_texts[i], p, cited.languages[i]))
 
 
+_ELISION = re.compile(r"^(?:[ldjmnstc]|qu)['’]", re.IGNORECASE)
+
+
+def capitalised(text: str) -> str:
+    """The capitalised words of a phrase, its first word past an elided article ("l'Estonie
+    a déclaré": "Estonie"; not "sur le perron de l'Élysée", a place in the phrase)."""
+    words = text.split()
+    if words:
+        words[0] = _ELISION.sub("", words[0])
+    return " ".join(w for w in words if w[:1].isupper())
+
+
 def _doer_names(text: str, pred: Predicate, lang: str) -> set[str]:
     """Tokens (with translations and states) of the capitalised words of a verb's doer."""
     out: set[str] = set()
     for role, a, b in _active_args(text, pred):
         if role in ("subj", "agent"):
-            named = " ".join(w for w in text[a:b].split() if w[:1].isupper())
+            named = capitalised(text[a:b])
             out |= {t for w in text_words(named) for t in translated_tokens(w, lang)}
             out |= states_in(named)
     return out
@@ -348,7 +360,7 @@ def _doer_states(text: str, pred: Predicate) -> frozenset[str]:
     found: frozenset[str] = frozenset()
     for role, a, b in _active_args(text, pred):
         if role in ("subj", "agent"):
-            named = " ".join(w for w in text[a:b].split() if w[:1].isupper())
+            named = capitalised(text[a:b])
             found |= states_in(named)
     return found
 

@@ -909,6 +909,19 @@ def test_a_cleft_puts_the_doer_before_its_relative_pronoun(text, pronoun, doer):
     assert (text[span[0] : span[1]] if span else None) == doer
 
 
+def test_a_state_after_an_elided_article_is_a_doer_state():
+    """ "après que l'Estonie a déclaré ...": "l'Estonie" names a state though its first
+    letter is the article's; "la réunion" still names none, and a place inside the phrase is
+    not its doer."""
+    from rag.answering.claim_roles import capitalised
+    from rag.answering.states import states_in
+
+    assert states_in(capitalised("l'Estonie")) == states_in("Estonie") != frozenset()
+    assert capitalised("la réunion d'hier") == ""
+    # a place further in the phrase keeps its article: "the Élysée" is named, "l'Élysée" not
+    assert capitalised("Macron sur le perron de l'Élysée") == "Macron"
+
+
 def test_a_converse_verb_with_the_same_doer_is_a_reversed_direction(setup, verifier):
     """ "Kiev avait reçu des "signaux" de la part des Américains": Kyiv sending the Americans
     signals turns the exchange around; the Americans sending them, or Kyiv receiving them,
