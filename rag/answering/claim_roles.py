@@ -220,8 +220,7 @@ def _roles(text: str, pred: Predicate, lang: str) -> tuple[set[str], set[str]]:
     doer: set[str] = set()
     patient: set[str] = set()
     for role, a, b in _active_args(text, pred):
-        toks = {t for w in text_words(text[a:b]) for t in translated_tokens(w, lang)}
-        toks |= states_in(text[a:b])  # "Moscou" is "la Russie", "un diplomate russe"
+        toks = _span_tokens(text, a, b, lang)  # "Moscou" is "la Russie", "un diplomate russe"
         if role in ("subj", "agent"):
             doer |= toks
         elif role in ("obj", "iobj"):
@@ -349,8 +348,7 @@ def _doer_names(text: str, pred: Predicate, lang: str) -> set[str]:
     for role, a, b in _active_args(text, pred):
         if role in ("subj", "agent"):
             named = capitalised(text[a:b])
-            out |= {t for w in text_words(named) for t in translated_tokens(w, lang)}
-            out |= states_in(named)
+            out |= _span_tokens(named, 0, len(named), lang)
     return out
 
 

@@ -604,13 +604,12 @@ def _negated_verb_stated(claim: str, lang: str, cited: Cited, best: int) -> bool
     """The word the claim's negation falls on ("ne seront pas conditionnées", "will not be
     required") is a verb the best sentence states plainly, its own negation sitting elsewhere
     ("tout reste conditionné à ..., qui ne semble pas à l'ordre du jour")."""
-    ann = cited.annotations[best]
     word = _negated_word(claim)
-    if ann is None or word is None:
+    if word is None:
         return False
     mine = translated_tokens(word, lang)
     other = cited.languages[best]
-    verbs = [p for p in ann.predicates if mine & translated_tokens(p.lemma, other)]
+    verbs = [p for p in _predicates(cited, best) if mine & translated_tokens(p.lemma, other)]
     return bool(verbs) and not any(p.negated for p in verbs)
 
 
@@ -626,7 +625,7 @@ def _negated_word(claim: str) -> str | None:
     and adverbs of degree: "ne seront pas conditionnées" -> "conditionnées"."""
     words = text_words(claim)
     for i, w in enumerate(words):
-        if w.removesuffix("n't") != w or w in _NEGATORS:
+        if w.endswith("n't") or w in _NEGATORS:
             for x in words[i + 1 : i + 5]:
                 if x in _DEGREE or x in _AUXILIARIES:
                     continue

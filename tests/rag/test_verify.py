@@ -837,32 +837,38 @@ def test_a_name_given_just_before_the_sentence_that_says_il_is_not_missing():
     assert missing("Paul Orvel a ensuite rencontré le ministre des ports.") == 1.0
 
 
-def test_a_negation_in_a_clause_the_claim_does_not_render_is_not_its_negation(setup, verifier):
-    """ "sera déterminée via cette plateforme, ..., qui ne semble pas à l'ordre du jour": a
-    claim that it will not be decided there negates the verb it shares with the passage; the
-    passage's own negation is in another clause."""
-    s = setup("Comment seront décidées les garanties ?", "sera déterminée via cette nouvelle")
+@pytest.mark.parametrize(
+    ("question", "key", "negated", "plain"),
+    [
+        # "sera déterminée via cette plateforme, ..., qui ne semble pas à l'ordre du jour":
+        # the claim negates the verb it shares with the passage, whose own negation is in
+        # another clause
+        (
+            "Comment seront décidées les garanties ?",
+            "sera déterminée via cette nouvelle",
+            "La nature des garanties ne sera pas déterminée via la nouvelle plateforme.",
+            "La nature des garanties sera déterminée via la nouvelle plateforme.",
+        ),
+        # "tout reste conditionné à une volonté russe ..., qui ne semble pas à l'ordre du
+        # jour": the negation falls on "conditionnées", which the passage states plainly
+        # (the parse need not make it a verb of the claim)
+        (
+            "Les garanties dépendent-elles d'un cessez-le-feu ?",
+            "tout reste conditionné",
+            "Les garanties ne seront pas conditionnées à un cessez-le-feu.",
+            "Les garanties restent conditionnées à un cessez-le-feu.",
+        ),
+    ],
+)
+def test_a_negation_in_a_clause_the_claim_does_not_render_is_not_its_negation(
+    setup, verifier, question, key, negated, plain
+):
+    """A claim that negates what its sentence states plainly flips the verb, even where the
+    sentence negates something else; the claim that keeps it plain does not."""
+    s = setup(question, key)
     check = check_for(verifier, s)
-
-    def flip(claim: str) -> float:
-        return feature(check, s, claim, "verb_negation")
-
-    assert flip("La nature des garanties ne sera pas déterminée via la nouvelle plateforme.") == 1
-    assert flip("La nature des garanties sera déterminée via la nouvelle plateforme.") == 0.0
-
-
-def test_a_negation_on_a_word_the_passage_states_plainly_is_a_flipped_verb(setup, verifier):
-    """ "tout reste conditionné à une volonté russe ..., qui ne semble pas à l'ordre du jour":
-    the claim's negation falls on "conditionnées", which the passage states plainly (its
-    own negation is on "semble"); the claim that keeps it plain is not flipped."""
-    s = setup("Les garanties dépendent-elles d'un cessez-le-feu ?", "tout reste conditionné")
-    check = check_for(verifier, s)
-
-    def flip(claim: str) -> float:
-        return feature(check, s, claim, "verb_negation")
-
-    assert flip("Les garanties ne seront pas conditionnées à un cessez-le-feu.") == 1.0
-    assert flip("Les garanties restent conditionnées à un cessez-le-feu.") == 0.0
+    assert feature(check, s, negated, "verb_negation") == 1.0
+    assert feature(check, s, plain, "verb_negation") == 0.0
 
 
 def test_not_yet_renders_a_thing_still_to_do(setup, verifier):
