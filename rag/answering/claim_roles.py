@@ -256,7 +256,7 @@ def _active_args(text: str, pred: Predicate) -> Iterator[tuple[str, int, int]]:
         if a <= pred.start < b:
             b = pred.start
         if role == "subj" and fold(text[a:b].strip()) in _RELATIVES:
-            a, b = _cleft_focus(text, a) or (a, b)  # "c'est Jared Kushner qui conduisait"
+            a, b = _cleft_focus(text, a) or (a, b)  # "c'est Ana Ruiz qui conduisait"
         if pred.passive and not has_agent and role == "obl":
             # "par" inside the span, or just before it when the parse leaves it out
             by = _BY.search(text, max(a - 4, 0), b)
