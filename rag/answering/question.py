@@ -51,7 +51,9 @@ _TYPES = [
      r"\b(?:ça|ca|cela) (?:veut dire|signifie)\b|\bveut dire quoi\b|\bacronyme?\b|"
      r"\bqu'est-ce qu(e|'un|'une)\b|\bque (signifie|veut dire)\b|\bwhat is an? \w+\W*$|"
      r"\bdefine\b|\bdéfinition\b"),
-    ("who", r"\b(who|whom|whose)\b|(^|,)\s*qui\b|\bqui (est|a|était|sont|ont|dirige)\b|"
+    ("who", r"\b(who|whom|whose)\b|(^|,)\s*qui\b|"
+     r"^\s*(?:avec|pour|contre|chez|envers|auprès de|aux côtés de|selon|sur|entre)\s+qui\b|"
+     r"\bqui (est|a|était|sont|ont|dirige)\b|"
      r"\bc'(est|était) qui\b|"
      r"\bde qui\b|\bpar qui\b|\bà qui\b|\bcomment s'appelle\b|\bwhat is the name of\b|"
      r"\bwhat's the name of\b|\bquel(le)?s? (personne|personnalité|responsable)s?\b"),

@@ -14,6 +14,8 @@ from rag.schemas import Mention
     [
         ("Who chairs the river authority?", "who"),
         ("Qui préside l'office des rivières ?", "who"),
+        ("Avec qui le maire Jean Morvel a-t-il dîné ?", "who"),  # a preposition, then "qui"
+        ("Pour qui la coopérative travaille-t-elle ?", "who"),
         ("combien de barques sont arrivées", "how_many"),
         ("How much did the ferry ticket cost?", "how_many"),
         ("What percentage of voters turned out?", "how_many"),
