@@ -77,10 +77,16 @@ def negated(text: str) -> bool:
     cues = [t for t in toks if t in NEGATION]
     if cues and set(cues) <= {"ne", "n"} and RESTRICTIVE.search(folded):
         return False
-    return bool(cues)
+    return bool(cues) or bool(EXCLUDED.search(folded))
 
 
 RESTRICTIVE = re.compile(r"\bn(?:e\b|')[^.;:]{0,60}?\bque?\b")  # "ne ... que": only
+# a negation said with words, not with a particle: "deploying troops is out of the question",
+# "il est exclu de déployer", "ruled out sending troops"
+EXCLUDED = re.compile(
+    r"\b(?:out of the question|rul(?:e|es|ed|ing) out|hors de question|"
+    r"(?:est|etait|serait|sera) exclu(?:e|s|es)? (?:de|d'|que))"
+)
 
 
 # verbs that carry no claim of their own (auxiliaries, copulas)

@@ -95,7 +95,12 @@ def clause_negated(v: Token) -> bool:
     under a negated one ("n'a pas pu venir"), that one's negation too. A "ne" alone is not a
     negation when it restricts ("ne compte que 12 membres") or is expletive, in a
     subjunctive clause ("craint qu'il ne parte")."""
-    for head in (v, v.head) if v.dep_ == "xcomp" else (v,):
+    heads = (v, v.head) if v.dep_ == "xcomp" else (v,)
+    if v.dep_ == "xcomp" and _incise(v.head, v):
+        # "Il ne s'agit en aucun cas, a précisé la présidence, de déployer": the parse
+        # hangs the infinitive on the reporting verb between commas, not on its clause
+        heads = (v, v.head.head)
+    for head in heads:
         kids = list(head.children)
         for c in kids:
             word = fold(c.text)
@@ -113,6 +118,15 @@ def clause_negated(v: Token) -> bool:
             if not restrictive and "Sub" not in head.morph.get("Mood"):
                 return True
     return False
+
+
+def _incise(h: Token, after: Token) -> bool:
+    """``h`` is a reporting verb set between commas inside another clause ("…, a précisé la
+    présidence, …"), and ``after`` comes past its closing comma."""
+    if h.dep_ not in ("conj", "parataxis") or h.head.i >= h.i:
+        return False
+    commas = [c.i for c in h.children if c.text == ","]
+    return any(i < h.i for i in commas) and any(h.i < i < after.i for i in commas)
 
 
 def mention_negated(root: Token, before: str) -> bool:

@@ -170,6 +170,15 @@ def test_negated_predicate(read):
     assert r.predicate("nommer").negated
 
 
+def test_an_incise_keeps_the_negation_of_its_clause(read):
+    """The reporting verb between commas ("a précisé le maire") is not the clause the
+    infinitive belongs to: the negation of "ne s'agit en aucun cas" reaches "fermer"."""
+    r = read("Il ne s'agit en aucun cas, a précisé le maire, de fermer la piscine.")
+    assert r.predicate("fermer").negated and not r.predicate("preciser").negated
+    r = read("Il s'agit, a précisé le maire, de fermer la piscine.")
+    assert not r.predicate("fermer").negated
+
+
 # --- numbers --------------------------------------------------------------------------------
 
 

@@ -871,6 +871,20 @@ def test_a_negation_in_a_clause_the_claim_does_not_render_is_not_its_negation(
     assert feature(check, s, plain, "verb_negation") == 0.0
 
 
+def test_a_negation_in_words_renders_a_negated_clause(setup, verifier):
+    """ "Il ne s'agit en aucun cas, a précisé la présidence, de déployer des troupes de
+    combat": the negation reaches "déployer" across the incise, so "out of the question"
+    (a negation in words) renders it and the plain claim flips it."""
+    s = setup("Will combat troops be sent?", "Il ne s'agit en aucun cas")
+    check = check_for(verifier, s)
+
+    def flipped(claim: str) -> float:
+        return sum(feature(check, s, claim, k) for k in ("negation", "verb_negation"))
+
+    assert flipped("Deploying combat troops is out of the question.") == 0
+    assert flipped("The presidency said it would deploy combat troops.") >= 1.0
+
+
 def test_not_yet_renders_a_thing_still_to_do(setup, verifier):
     """ "Les capitales européennes doivent encore approuver cette déclaration": "n'ont pas
     encore approuvé" says the same, no negation of it; "ont refusé" is not helped."""
