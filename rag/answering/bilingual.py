@@ -54,6 +54,33 @@ def translate(word: str, lang: str) -> list[str]:
     return []
 
 
+# Near-synonyms of news French ("troupes" / "soldats", "trêve" / "cessez-le-feu"), written
+# from general knowledge by a language-model helper with no article or question read (one
+# table for English was written too and left out: on the reply sets it kept few more claims
+# than it let inventions through). Antonyms, converses (envoyer / recevoir) and words of
+# other degrees are left out on purpose.
+NEAR_SYNONYMS = "near_synonyms_fr.tsv"
+
+
+@functools.cache
+def _near_synonyms() -> dict[str, frozenset[str]]:
+    """French stem -> the words the table pairs with it, both ways (a head and each of its
+    synonyms; two synonyms of one head are not paired through it: a head may list two
+    senses, "arrêter": stopper | interpeller)."""
+    table: dict[str, set[str]] = {}
+    for head, synonyms in table_rows(NEAR_SYNONYMS):
+        for other in synonyms:
+            table.setdefault(_stem(head, "fr"), set()).add(other)
+            if " " not in other:
+                table.setdefault(_stem(other, "fr"), set()).add(head)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def near_synonyms(word: str) -> frozenset[str]:
+    """The French words that say what the French ``word`` says in news writing."""
+    return _near_synonyms().get(_stem(word, "fr"), frozenset())
+
+
 @functools.cache
 def _places() -> tuple[re.Pattern[str], dict[str, str]]:
     """One pattern over every territory name of both languages (folded, longest first),

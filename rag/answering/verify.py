@@ -237,12 +237,19 @@ def claim_words(claim: str, lang: str = "fr", corpus: CorpusView | None = None) 
     The answer is asked for in the question's language, so an English question makes
     an English claim; a French question's answer may still slip into English.
     """
-    from rag.answering.bilingual import place_names
+    from rag.answering.bilingual import near_synonyms, place_names
     from rag.answering.claim_text import REPORTING
     from rag.answering.claims import ABBREVIATIONS, located
     from rag.answering.states import state_names, states_in
 
-    out = query_words(claim, claim_language(claim, lang), expand=True)
+    claim_lang = claim_language(claim, lang)
+    out = query_words(claim, claim_lang, expand=True)
+    # a French paraphrase meets its passage's word ("soldats" meets "troupes") as a
+    # translation does
+    if claim_lang == "fr":
+        for w in out:
+            for other in near_synonyms(w.word):
+                w.translations |= set(analyze(other))
     # a territory of several words ("United States") meets its name in the other language
     # through each of its words; abbreviations ("US") meet what they stand for; reporting
     # verbs ("said", "according to") meet any reporting verb ("a déclaré", "selon")

@@ -885,6 +885,38 @@ def test_a_negation_in_words_renders_a_negated_clause(setup, verifier):
     assert flipped("The presidency said it would deploy combat troops.") >= 1.0
 
 
+def test_a_near_synonym_meets_its_word(setup, verifier):
+    """ "Les soldats ... positionnés" paraphrases "les troupes ... déployées": in a French
+    claim the near-synonyms meet the passage's words, a better cover than without them."""
+    from rag.answering.bilingual import near_synonyms
+    from rag.lexical import analyze
+
+    s = setup("Où seront déployées les troupes ?", "troupes internationales ne seraient pas")
+    check = check_for(verifier, s)
+    claim = "Le président a répété que les soldats ne seraient pas positionnés sur le front."
+    words = claim_words(claim, "fr", s.request.corpus)
+    assert "troupe" in near_synonyms("soldats")
+    soldats = next(w for w in words if w.word == "soldats")
+    assert {"troup"} <= soldats.translations
+    with_synonyms = check.read(claim, words, [s.right]).reading.features["sentence"]
+    for w in words:  # the same words without their near-synonyms
+        w.translations -= set(analyze(" ".join(near_synonyms(w.word))))
+    plain = check.read(claim, words, [s.right]).reading.features["sentence"]
+    assert with_synonyms > plain
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [("hausse", "baisse"), ("vendre", "acheter"), ("envoyer", "recevoir"), ("gagner", "perdre"),
+     ("premier", "dernier"), ("accepter", "refuser"), ("avant", "après"), ("tous", "plusieurs"),
+     ("tué", "blessé"), ("président", "ministre"), ("lundi", "mardi"), ("soldats", "civils")],
+)  # fmt: skip
+def test_near_synonyms_hold_no_antonym_converse_or_other_degree(word, other):
+    from rag.answering.bilingual import near_synonyms
+
+    assert other not in near_synonyms(word) and word not in near_synonyms(other)
+
+
 def test_not_yet_renders_a_thing_still_to_do(setup, verifier):
     """ "Les capitales européennes doivent encore approuver cette déclaration": "n'ont pas
     encore approuvé" says the same, no negation of it; "ont refusé" is not helped."""
