@@ -710,6 +710,16 @@ def _list_position(after: Sequence[str]) -> bool:
     return any(w in _COPULAS for w in after[:3])
 
 
+_DEFINITE = frozenset("le la les l the du des".split())  # not "au": "au plus tard"
+# a superlative in a cited text: "le plus", "la moins", "the most", "least", or a word that
+# is one ("record", "historique", "meilleur")
+_SUPERLATIVE_FORM = re.compile(
+    r"\b(?:le|la|les|l'|du|des|au|aux) (?:plus|moins)\b|\bmost\b|\bleast\b|\b(?:"
+    + "|".join(sorted(_SUPERLATIVE_WORDS - _ONLY))
+    + r")\b"
+)
+
+
 def _not_superlative(word: str, before: str, after: str) -> bool:
     if word == "only":
         return before not in _SINGLING and not _COUNT.fullmatch(after)
@@ -725,8 +735,15 @@ def unmet_superlatives(claim: str, hay: set[str], text: str = "") -> list[str]:
     restrictive = bool(RESTRICTIVE.search(fold(text).replace("’", "'")))
     listing = bool(_ENUMERATION.search(text))
     out = []
+    superlative_form = bool(_SUPERLATIVE_FORM.search(fold(text).replace("’", "'")))
     for i, w in enumerate(words):
         if w in _ONLY and restrictive:
+            continue
+        if w in ("plus", "moins", "most", "least") and i and words[i - 1] in _DEFINITE:
+            # "la plus importante", "the most important": a superlative, which only one of
+            # the cited text gives ("un dialogue plus constructif" is a comparative)
+            if not superlative_form:
+                out.append(f"{words[i - 1]} {w}")
             continue
         if listing and w in _ORDINALS and _list_position(words[i + 1 : i + 4]):
             continue  # "the first aim is to ..." of "trois objectifs : renforcer ..., ..."
