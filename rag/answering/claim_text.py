@@ -80,6 +80,29 @@ def negated(text: str) -> bool:
     return bool(cues) or bool(EXCLUDED.search(folded))
 
 
+# the words that frame an absence ("en l'absence de X", "sans X", "faute de"), beside the
+# negations proper ("ne ... pas", "not", "aucun")
+ABSENCE_CUES = frozenset("sans absence absente absent absents absentes without faute".split())
+
+
+def added_negation(claim: str, sentence: str) -> bool:
+    """The claim keeps the sentence's absence frame and adds a negation proper that the
+    sentence lacks ("en l'absence d'accord, Moscou ne chercherait pas à…" for "en l'absence
+    d'un accord, Moscou était prête à…")."""
+
+    def cues(text: str) -> tuple[bool, bool]:
+        folded = fold(text).replace("’", "'")
+        toks = set(re.findall(r"n't|[a-z]+", folded))
+        proper = toks & (NEGATION - ABSENCE_CUES)
+        if proper <= {"ne", "n"} and RESTRICTIVE.search(folded):
+            proper = set()
+        return bool(toks & ABSENCE_CUES), bool(proper)
+
+    claim_absent, claim_negated = cues(claim)
+    sentence_absent, sentence_negated = cues(sentence)
+    return claim_absent and sentence_absent and claim_negated and not sentence_negated
+
+
 RESTRICTIVE = re.compile(r"\bn(?:e\b|')[^.;:]{0,60}?\bque?\b")  # "ne ... que": only
 # a negation said with words, not with a particle: "deploying troops is out of the question",
 # "il est exclu de déployer", "ruled out sending troops"

@@ -45,6 +45,7 @@ from rag.answering.claim_text import (
     RESTRICTIVE,
     WORD,
     Cited,
+    added_negation,
     hay_words,
     meets,
     negated,
@@ -210,7 +211,12 @@ def claim_features(
     # no negation of the passage's
     pending = claim_neg and bool(cited.sentences) and _pending(claim, cited.sentences[best])
     if cited.sentences:  # a negation the passage does not have (a dropped one: verb_negation)
-        f["negation"] = float(claim_neg and not pending and not negated(cited.sentences[best]))
+        sentence = cited.sentences[best]
+        f["negation"] = float(
+            claim_neg
+            and not pending
+            and (not negated(sentence) or added_negation(claim, sentence))
+        )
     verbs = cited_predicates(qwords, cited)
     wrong_doers: list[str] = []
     if parsed is not None:

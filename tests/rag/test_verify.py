@@ -931,6 +931,25 @@ def test_near_synonyms_hold_no_antonym_converse_or_other_degree(word, other):
     assert other not in near_synonyms(word) and word not in near_synonyms(other)
 
 
+@pytest.mark.parametrize(
+    ("claim", "sentence", "added"),
+    [
+        ("En l'absence d'accord, la mairie ne rouvrirait pas la piscine.",
+         "Faute d'accord, la mairie était prête à rouvrir la piscine.", True),
+        ("Without a deal, the town would not reopen the pool.",
+         "En l'absence d'accord, la mairie était prête à rouvrir la piscine.", True),
+        ("En l'absence d'accord, la mairie ne rouvrirait pas la piscine.",
+         "Sans accord, la piscine ne rouvrira pas.", False),  # negated on both sides
+        ("Le maire n'était pas présent à la réunion.",
+         "La réunion s'est tenue en l'absence du maire.", False),  # absence said otherwise
+    ],
+)  # fmt: skip
+def test_a_negation_added_beside_the_passages_absence_frame(claim, sentence, added):
+    from rag.answering.claim_text import added_negation
+
+    assert added_negation(claim, sentence) is added
+
+
 def test_not_yet_renders_a_thing_still_to_do(setup, verifier):
     """ "Les capitales européennes doivent encore approuver cette déclaration": "n'ont pas
     encore approuvé" says the same, no negation of it; "ont refusé" is not helped."""
