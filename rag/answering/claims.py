@@ -213,9 +213,7 @@ def claim_features(
     if cited.sentences:  # a negation the passage does not have (a dropped one: verb_negation)
         sentence = cited.sentences[best]
         f["negation"] = float(
-            claim_neg
-            and not pending
-            and (not negated(sentence) or added_negation(claim, sentence))
+            claim_neg and not pending and (not negated(sentence) or added_negation(claim, sentence))
         )
     verbs = cited_predicates(qwords, cited)
     wrong_doers: list[str] = []
