@@ -490,15 +490,40 @@ def _targets(text: str, lang: str) -> list[tuple[frozenset[str], frozenset[str]]
     return out
 
 
+# an act of force and the state after its "de" / "by" ("attaque armée de la Russie",
+# "invasion de l'Ukraine", "attack by Russia"): whatever role the preposition gives, the same
+# act with another state there is another act
+_ACT_OF = re.compile(
+    r"\b(attaques?|offensives?|invasions?|agressions?|frappes?|bombardements?|attacks?|"
+    r"invasions?|aggression|strikes?|bombings?)((?:\s+[a-zà-ÿ-]+){0,1}?)\s+"
+    r"(?:de la|de l['’]|du|des|de|d['’]|by|of)\s*"
+    r"((?:(?!(?:et|and|mais|but|si|if|que|that|qui|which|who|par|by|contre|against|en|in|à|"
+    r"on|sur)\b)[\w'’-]+\s*){1,3})",
+    re.IGNORECASE,
+)
+
+
+def _acts_of(text: str, lang: str) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(the act, in both languages; the states after its preposition) of each act of force."""
+    out = []
+    for m in _ACT_OF.finditer(text):
+        states = states_in(m.group(3))
+        if states:
+            out.append((frozenset(translated_tokens(m.group(1), lang)), states))
+    return out
+
+
 def swapped_targets(claim: str, lang: str, sentence: str, sentence_lang: str) -> bool:
     """The claim aims an action at a state that its sentence names, but the sentence aims
     the same action at another ("projets européens de frappes contre la Russie" where the
-    sentence has "projets russes de frappes contre d'autres pays européens"): direction
-    through nouns, which the verbs' roles do not see."""
-    theirs = _targets(sentence, sentence_lang)
+    sentence has "projets russes de frappes contre d'autres pays européens"), or it gives
+    an act of force of another state ("attaque armée de l'Ukraine" for "attaque armée de la
+    Russie"): direction through nouns, which the verbs' roles do not see."""
     named = states_in(sentence)
-    for what, states in _targets(claim, lang):
-        same = [s for w, s in theirs if w & what]
-        if same and not any(s & states for s in same) and states & named:
-            return True
+    for read in (_targets, _acts_of):
+        theirs = read(sentence, sentence_lang)
+        for what, states in read(claim, lang):
+            same = [s for w, s in theirs if w & what]
+            if same and not any(s & states for s in same) and states & named:
+                return True
     return False

@@ -800,6 +800,29 @@ def test_an_action_aimed_at_the_other_state_is_a_reversed_direction(claim, lang,
     assert swapped_targets(claim, lang, sentence, "fr") is swapped
 
 
+@pytest.mark.parametrize(
+    ("claim", "lang", "swapped"),
+    [
+        ("Les garanties joueraient en cas d'attaque armée de la Lituanie.", "fr", True),
+        ("The guarantees apply in case of an armed attack by Lithuania.", "en", True),
+        ("Les garanties joueraient en cas d'attaque armée du Bélarus.", "fr", False),
+        ("The guarantees apply in case of an armed attack by Belarus.", "en", False),
+        ("Les garanties joueraient en cas de nouvelle attaque biélorusse.", "fr", False),
+        ("Une attaque de drones a visé la Lituanie.", "fr", False),  # drones: no state
+    ],
+)  # fmt: skip
+def test_an_act_of_force_of_the_other_state_is_a_reversed_direction(claim, lang, swapped):
+    """ "attaque armée de X" / "attack by X": the same act of force given to the other
+    state the sentence names is a reversal, whatever role "de" gives."""
+    from rag.answering.claim_roles import swapped_targets
+
+    sentence = (
+        "Les alliés de la Lituanie adopteraient des garanties en cas d'une future attaque "
+        "armée du Bélarus."
+    )
+    assert swapped_targets(claim, lang, sentence, "fr") is swapped
+
+
 def test_a_city_given_as_a_place_is_not_met_by_the_state_it_stands_for():
     """ "Washington" stands for the United States when it acts ("Washington welcomed"), not
     when it is where something happens ("to meet him in Washington", where the sentence has
