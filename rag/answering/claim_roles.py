@@ -479,23 +479,12 @@ _AGAINST = re.compile(
 )
 
 
-def _targets(text: str, lang: str) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """(what, in both languages; the states it is aimed at) of each aimed action."""
-    out = []
-    for m in _AGAINST.finditer(text):
-        states = states_in(m.group(2))
-        if states:
-            what = frozenset().union(*(translated_tokens(w, lang) for w in text_words(m.group(1))))
-            out.append((what, states))
-    return out
-
-
 # an act of force and the state after its "de" / "by" ("attaque armée de la Russie",
 # "invasion de l'Ukraine", "attack by Russia"): whatever role the preposition gives, the same
 # act with another state there is another act
 _ACT_OF = re.compile(
     r"\b(attaques?|offensives?|invasions?|agressions?|frappes?|bombardements?|attacks?|"
-    r"invasions?|aggression|strikes?|bombings?)((?:\s+[a-zà-ÿ-]+){0,1}?)\s+"
+    r"invasions?|aggression|strikes?|bombings?)(?:\s+[a-zà-ÿ-]+){0,1}?\s+"
     r"(?:de la|de l['’]|du|des|de|d['’]|by|of)\s*"
     r"((?:(?!(?:et|and|mais|but|si|if|que|that|qui|which|who|par|by|contre|against|en|in|à|"
     r"on|sur)\b)[\w'’-]+\s*){1,3})",
@@ -503,13 +492,17 @@ _ACT_OF = re.compile(
 )
 
 
-def _acts_of(text: str, lang: str) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """(the act, in both languages; the states after its preposition) of each act of force."""
+def _named_acts(
+    pattern: re.Pattern[str], text: str, lang: str
+) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(the act, in both languages; the states the pattern names for it) of each act that
+    ``pattern`` finds: its first group says what the act is, its second who is named."""
     out = []
-    for m in _ACT_OF.finditer(text):
-        states = states_in(m.group(3))
+    for m in pattern.finditer(text):
+        states = states_in(m.group(2))
         if states:
-            out.append((frozenset(translated_tokens(m.group(1), lang)), states))
+            what = frozenset().union(*(translated_tokens(w, lang) for w in text_words(m.group(1))))
+            out.append((what, states))
     return out
 
 
@@ -520,9 +513,9 @@ def swapped_targets(claim: str, lang: str, sentence: str, sentence_lang: str) ->
     an act of force of another state ("attaque armée de l'Ukraine" for "attaque armée de la
     Russie"): direction through nouns, which the verbs' roles do not see."""
     named = states_in(sentence)
-    for read in (_targets, _acts_of):
-        theirs = read(sentence, sentence_lang)
-        for what, states in read(claim, lang):
+    for pattern in (_AGAINST, _ACT_OF):
+        theirs = _named_acts(pattern, sentence, sentence_lang)
+        for what, states in _named_acts(pattern, claim, lang):
             same = [s for w, s in theirs if w & what]
             if same and not any(s & states for s in same) and states & named:
                 return True
