@@ -69,8 +69,8 @@ def _near_synonyms() -> dict[str, frozenset[str]]:
     senses, "arrêter": stopper | interpeller)."""
     table: dict[str, set[str]] = {}
     for head, synonyms in table_rows(NEAR_SYNONYMS):
+        table.setdefault(_stem(head, "fr"), set()).update(synonyms)
         for other in synonyms:
-            table.setdefault(_stem(head, "fr"), set()).add(other)
             if " " not in other:
                 table.setdefault(_stem(other, "fr"), set()).add(head)
     return {k: frozenset(v) for k, v in table.items()}

@@ -73,11 +73,16 @@ def text_words(text: str) -> list[str]:
 def negated(text: str) -> bool:
     """The text holds a negation ("ne ... que", only, is not one)."""
     folded = fold(text).replace("’", "'")
-    toks = re.findall(r"n't|[a-z]+", folded)
-    cues = [t for t in toks if t in NEGATION]
-    if cues and set(cues) <= {"ne", "n"} and RESTRICTIVE.search(folded):
-        return False
-    return bool(cues) or bool(EXCLUDED.search(folded))
+    return bool(_cues(folded, NEGATION)) or bool(EXCLUDED.search(folded))
+
+
+def _cues(folded: str, among: frozenset[str]) -> set[str]:
+    """The words of ``among`` in a folded text; a lone "ne" that restricts ("ne ... que")
+    is none."""
+    found = set(re.findall(r"n't|[a-z]+", folded)) & among
+    if found <= {"ne", "n"} and RESTRICTIVE.search(folded):
+        return set()
+    return found
 
 
 # the words that frame an absence ("en l'absence de X", "sans X", "faute de"), beside the
@@ -92,11 +97,7 @@ def added_negation(claim: str, sentence: str) -> bool:
 
     def cues(text: str) -> tuple[bool, bool]:
         folded = fold(text).replace("’", "'")
-        toks = set(re.findall(r"n't|[a-z]+", folded))
-        proper = toks & (NEGATION - ABSENCE_CUES)
-        if proper <= {"ne", "n"} and RESTRICTIVE.search(folded):
-            proper = set()
-        return bool(toks & ABSENCE_CUES), bool(proper)
+        return bool(_cues(folded, ABSENCE_CUES)), bool(_cues(folded, NEGATION - ABSENCE_CUES))
 
     claim_absent, claim_negated = cues(claim)
     sentence_absent, sentence_negated = cues(sentence)

@@ -736,10 +736,11 @@ def unmet_superlatives(claim: str, hay: set[str], text: str = "") -> list[str]:
     folded = fold(claim)
     words = text_words(folded)
     plain = hay_words(hay)
-    restrictive = bool(RESTRICTIVE.search(fold(text).replace("’", "'")))
+    folded_text = fold(text).replace("’", "'")
+    restrictive = bool(RESTRICTIVE.search(folded_text))
+    superlative_form = bool(_SUPERLATIVE_FORM.search(folded_text))
     listing = bool(_ENUMERATION.search(text))
     out = []
-    superlative_form = bool(_SUPERLATIVE_FORM.search(fold(text).replace("’", "'")))
     for i, w in enumerate(words):
         if w in _ONLY and restrictive:
             continue

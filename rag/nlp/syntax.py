@@ -95,11 +95,11 @@ def clause_negated(v: Token) -> bool:
     under a negated one ("n'a pas pu venir"), that one's negation too. A "ne" alone is not a
     negation when it restricts ("ne compte que 12 membres") or is expletive, in a
     subjunctive clause ("craint qu'il ne parte")."""
-    heads = (v, v.head) if v.dep_ == "xcomp" else (v,)
-    if v.dep_ == "xcomp" and _incise(v.head, v):
+    heads: tuple[Token, ...] = (v,)
+    if v.dep_ == "xcomp":
         # "Il ne s'agit en aucun cas, a précisé la présidence, de déployer": the parse
         # hangs the infinitive on the reporting verb between commas, not on its clause
-        heads = (v, v.head.head)
+        heads = (v, v.head.head if _incise(v.head, v) else v.head)
     for head in heads:
         kids = list(head.children)
         for c in kids:
