@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from rag.answering import bilingual
 from rag.answering.claim_text import (
     LIGHT_VERBS,
     REPORTING_SET,
@@ -17,7 +18,7 @@ from rag.answering.claim_text import (
     text_words,
     translated_tokens,
 )
-from rag.answering.states import states_in
+from rag.answering.states import adjective_states, states_in
 from rag.lexical import QueryWord, analyze, fold
 from rag.schemas import Predicate, SentenceAnnotation
 
@@ -235,6 +236,15 @@ _CLEFT = re.compile(
 )
 
 
+# a relative pronoun that is not the subject of its verb, which French may then put after the
+# verb ("le sommet auquel participerait X", "l'accord que signera X")
+_OBJECT_RELATIVE = re.compile(
+    r"(?:\b(?:que|auquel|auxquels|auxquelles|laquelle|lequel|lesquels|lesquelles|duquel|"
+    r"desquels|desquelles|dont|où)|\bqu['’])\s*$",
+    re.IGNORECASE,
+)
+
+
 def _cleft_focus(text: str, at: int) -> tuple[int, int] | None:
     """The phrase a cleft puts first ("C'est X qui ...", "It was X that ..."), for the
     relative pronoun at ``at``: the verb's doer."""
@@ -252,9 +262,19 @@ def _active_args(text: str, pred: Predicate) -> Iterator[tuple[str, int, int]]:
     one acted upon, its agent the doer); a passive agent the parse hung lower is read off its
     oblique, and a subject span that runs over the verb stops before it."""
     has_agent = any(role == "agent" for role, _, _ in pred.args)
+    inverted = not pred.passive and any(
+        role == "subj" and _OBJECT_RELATIVE.search(text[a : min(b, pred.start)])
+        for role, a, b in pred.args
+    )
     for role, a, b in pred.args:
         if a <= pred.start < b:
             b = pred.start
+        if inverted and role in ("subj", "obj"):
+            # "un sommet auquel prendrait part X": the antecedent is no subject, and the
+            # name after the verb, read as its object, is the subject put after it
+            if role == "obj" and a >= pred.end:
+                yield "subj", a, b
+            continue
         if role == "subj" and fold(text[a:b].strip()) in _RELATIVES:
             a, b = _cleft_focus(text, a) or (a, b)  # "c'est Ana Ruiz qui conduisait"
         if pred.passive and not has_agent and role == "obl":
@@ -275,6 +295,8 @@ def swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited
     indique l'Élysée"), which the parse reads as its object: only its doer is compared, and
     only where both subjects come before the verb ("Estonia announced that it was expelling
     a Russian diplomat" - "La Russie a annoncé l'expulsion d'un diplomate estonien")."""
+    if _bare_participle(claim, c):
+        return False
     c_doer, c_patient = _roles(claim, c, lang)
     p_doer, p_patient = _roles(cited.doc_texts[i], p, cited.languages[i])
     if not (p_doer and p_patient):
@@ -286,15 +308,31 @@ def swapped_args(claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited
     return a or b
 
 
+def _bare_participle(text: str, pred: Predicate) -> bool:
+    """A verb read as passive with neither auxiliary nor agent: the parse's guess from a
+    participle form alone ("L'Ukraine mise sur la coalition" read as "placed"), too weak to
+    say who was acted upon."""
+    return (
+        pred.passive
+        and not any(role == "agent" for role, _, _ in pred.args)
+        and not _PASSIVE_AUX.search(text[max(0, pred.start - 40) : pred.start])
+        and not _BY.search(text, pred.end, pred.end + 60)
+    )
+
+
 def other_state_doer(
-    claim: str, lang: str, c: Predicate, p: Predicate, cited: Cited, i: int
+    claim: str, c: Predicate, theirs: Sequence[tuple[Predicate, int]], cited: Cited
 ) -> bool:
-    """The claim's verb and the passage verb it translates both have states for doers, and
-    not the same ones ("maintenu par les Européens" for "que les Américains devront
-    maintenir"): the action is given to another state."""
+    """The claim's verb and the passage verbs it translates (``theirs``) have states for
+    doers, and none the same ("maintenu par les Européens" for "que les Américains devront
+    maintenir"): the action is given to another state. One passage verb whose doer shares
+    the claim's state clears it ("le chancelier allemand, qui participait" beside "auquel
+    participerait le président ukrainien")."""
     mine = _doer_states(claim, c)
-    theirs = _doer_states(cited.doc_texts[i], p)
-    return bool(mine) and bool(theirs) and not mine & theirs
+    if not mine:
+        return False
+    stated = [s for p, i in theirs if (s := _doer_states(cited.doc_texts[i], p))]
+    return bool(stated) and not any(mine & s for s in stated)
 
 
 # Verbs that tell one event from either end (generic language resource, both languages):
@@ -354,13 +392,27 @@ def _doer_names(text: str, pred: Predicate, lang: str) -> set[str]:
 
 def _doer_states(text: str, pred: Predicate) -> frozenset[str]:
     """The states a verb's doer names by capitalised words ("les Européens", "Washington";
-    not "la réunion", a meeting)."""
+    not "la réunion", a meeting) or by a nationality adjective of its head, which French
+    writes in lower case ("toute force européenne"; not "pour de nombreux partenaires
+    européens"). A relative clause after the doer says more about it, not who it is ("X, who
+    both arrived at the Élysée")."""
     found: frozenset[str] = frozenset()
     for role, a, b in _active_args(text, pred):
         if role in ("subj", "agent"):
-            named = capitalised(text[a:b])
-            found |= states_in(named)
+            phrase = _RELATIVE_CLAUSE.split(text[a:b], maxsplit=1)[0]
+            head = _PREPOSITION.split(phrase, maxsplit=1)[0]
+            found |= states_in(capitalised(phrase)) | adjective_states(head)
     return found
+
+
+# where a relative clause opens in a doer's phrase (not "que" / "that", also conjunctions)
+_RELATIVE_CLAUSE = re.compile(r"(?:,\s*|\s)(?:qui|lequel|laquelle|who|whom|which)\b", re.I)
+# where a noun phrase's head ends: its first preposition
+_PREPOSITION = re.compile(
+    r"(?:^|\s)(?:de|du|des|d['’]|à|au|aux|en|pour|par|avec|sur|dans|contre|chez|of|for|to|"
+    r"in|at|on|with|by|from|against)(?:\s|$)|\bd['’]",
+    re.I,
+)
 
 
 def _subject_first(text: str, pred: Predicate) -> bool:
@@ -406,8 +458,11 @@ def other_doers(
             continue
         stem = set(analyze(c.lemma))
         same = [(p, i) for p, i in found if stem & set(analyze(p.lemma))]
+        # else the verbs it translates; in its own language only a near-synonym ("tenir"
+        # and "maintenir" share "keep" in English, and say different things)
+        akin = [(p, i) for p, i in found if cited.languages[i] != lang or _synonyms(c, p, lang)]
         verdicts = []
-        for p, i in same or found:  # the same verb, where the passage has it
+        for p, i in same or akin:  # the same verb, where the passage has it
             doc = cited.doc_texts[i]
             if (fold(c.lemma) in REPORTING_SET or fold(p.lemma) in REPORTING_SET) and not (
                 _subject_first(claim, c) and _subject_first(doc, p)
@@ -423,6 +478,14 @@ def other_doers(
         if verdicts and all(verdicts):
             out.append(claim[span[0] : span[1]])
     return out
+
+
+def _synonyms(c: Predicate, p: Predicate, lang: str) -> bool:
+    """Two verbs of one language are near-synonyms (French: ``rag/data/near_synonyms_fr.tsv``)."""
+    if lang != "fr":
+        return False
+    theirs = set(analyze(p.lemma))
+    return any(set(analyze(w)) & theirs for w in bilingual.near_synonyms(c.lemma))
 
 
 def _doer_span(pred: Predicate) -> tuple[int, int] | None:

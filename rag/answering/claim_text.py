@@ -79,7 +79,7 @@ def negated(text: str) -> bool:
 def _cues(folded: str, among: frozenset[str]) -> set[str]:
     """The words of ``among`` in a folded text; a lone "ne" that restricts ("ne ... que")
     is none."""
-    found = set(re.findall(r"n't|[a-z]+", folded)) & among
+    found = set(re.findall(r"n't|[a-z]+", IDIOMS.sub(" ", folded))) & among
     if found <= {"ne", "n"} and RESTRICTIVE.search(folded):
         return set()
     return found
@@ -104,6 +104,14 @@ def added_negation(claim: str, sentence: str) -> bool:
     return claim_absent and sentence_absent and claim_negated and not sentence_negated
 
 
+# "sans" / "without" in set phrases that negate nothing the claim states: "sans ambiguïté"
+# is "clearly", "sans doute" "probably", "without delay" "at once", "il ne fait aucun doute"
+# "surely" (folded)
+IDIOMS = re.compile(
+    r"\b(?:sans (?:ambiguite|equivoque|doute|aucun doute|cesse|delai|tarder|relache|conteste|"
+    r"detour|reserve|precedent|prejuger)|without (?:doubt|delay|a doubt|question|precedent|"
+    r"hesitation|reservation)|(?:ne |n')fait (?:aucun|pas de|plus de) doute|no doubt)\b"
+)
 RESTRICTIVE = re.compile(r"\bn(?:e\b|')[^.;:]{0,60}?\bque?\b")  # "ne ... que": only
 # a negation said with words, not with a particle: "deploying troops is out of the question",
 # "il est exclu de déployer", "ruled out sending troops"

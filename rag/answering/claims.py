@@ -233,10 +233,12 @@ def claim_features(
             )
         )
         f["direction"] = float(
-            any(
-                swapped_args(claim, lang, c, p, cited, i)
-                or (i == best and other_state_doer(claim, lang, c, p, cited, i))
-                for c, p, i in pairs
+            any(swapped_args(claim, lang, c, p, cited, i) for c, p, i in pairs)
+            or any(
+                other_state_doer(
+                    claim, c, [(p, i) for cc, p, i in pairs if cc is c and i == best], cited
+                )
+                for c in parsed.predicates
             )
             or any(
                 converse_same_doer(claim, lang, c, p, cited, best)

@@ -149,6 +149,28 @@ def states_in(text: str, metonyms: bool = True) -> frozenset[str]:
     return frozenset(MARK + s for _, _, states in _matches(text, metonyms) for s in states)
 
 
+@functools.cache
+def _adjectives() -> frozenset[str]:
+    """The folded nationality adjectives of both languages ("russe", "russian", "americains"),
+    the words that name a state whatever their case (French writes them in lower case)."""
+    forms: set[str] = set()
+    for row in _rows("demonyms.tsv"):
+        if len(row) == 4:
+            forms |= {_key(f) for f in (*row[1].split("|"), *row[3].split("|")) if f.strip()}
+    own, _ = _tables()
+    return frozenset(f for f in forms if f in own and len(f) > SHORT)
+
+
+def adjective_states(text: str) -> frozenset[str]:
+    """The states ``text`` names by a nationality adjective, in any case ("toute force
+    européenne": the EU); a place name in lower case names none ("la réunion")."""
+    own, _ = _tables()
+    adjectives = _adjectives()
+    return frozenset(
+        MARK + s for w in _TOKEN.findall(text) if (k := fold(w)) in adjectives for s in own[k]
+    )
+
+
 def state_names(text: str) -> list[tuple[str, frozenset[str]]]:
     """Each name of a state in ``text`` (its words, as written) with the states it stands
     for, as tokens: [("États Unis", {"@america"})]."""

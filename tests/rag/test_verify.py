@@ -1099,3 +1099,111 @@ def test_a_short_capitalised_unit_after_a_number_is_no_name():
     assert names("Le fonds prête 140 Md€ à Lerrain.") == ["Lerrain"]
     assert names("Le parc de 12 GW ouvrira.") == []
     assert names("Il a rencontré Jan Morvel le 3 mai.") == ["Jan Morvel"]
+
+
+def test_a_nationality_adjective_in_lower_case_names_a_doer_state():
+    """French writes nationality adjectives in lower case ("toute force européenne"): they
+    name a state as the capitalised name does; a place name in lower case ("la réunion")
+    names none, and a relative clause after the doer ("qui sont arrivés à l'Élysée") says
+    where it went, not who it is."""
+    from rag.answering.claim_roles import _doer_states
+    from rag.answering.states import adjective_states
+    from rag.schemas import Predicate
+
+    assert adjective_states("toute force européenne en Norlande") == frozenset({"@eu"})
+    assert adjective_states("les soldats américains") == frozenset({"@america"})
+    assert adjective_states("la réunion d'hier") == frozenset()
+    text = "Ses envoyés, qui sont arrivés à l'Élysée, ont signé."
+    verb = Predicate(lemma="signer", start=text.index("ont"), end=len(text) - 1,
+                     args=[("subj", 0, text.index(", ont"))])  # fmt: skip
+    assert _doer_states(text, verb) == frozenset()
+    text = "Les diplomates russes ont signé."
+    verb = Predicate(lemma="signer", start=text.index("ont"), end=len(text) - 1,
+                     args=[("subj", 0, text.index(" ont"))])  # fmt: skip
+    assert _doer_states(text, verb) == frozenset({"@russia"})
+
+
+def test_a_subject_put_after_the_verb_of_a_relative_clause_is_its_doer():
+    """ "un sommet auquel participerait Ana Ruiz": the parse may take the antecedent for the
+    subject and the name after the verb for its object; the name is the one who takes
+    part."""
+    from rag.answering.claim_roles import _active_args
+    from rag.schemas import Predicate
+
+    text = "Un sommet auquel participerait Ana Ruiz."
+    at = text.index("participerait")
+    name = text.index("Ana")
+    verb = Predicate(lemma="participer", start=at, end=at + len("participerait"),
+                     args=[("subj", 0, len(text) - 1), ("obj", name, name + 8)])  # fmt: skip
+    assert [(r, text[a:b]) for r, a, b in _active_args(text, verb)] == [("subj", "Ana Ruiz")]
+    text = "Le sommet qu'Ana Ruiz organise."  # the subject before the verb: as parsed
+    at = text.index("organise")
+    verb = Predicate(lemma="organiser", start=at, end=at + 8,
+                     args=[("subj", text.index("Ana"), at - 1)])  # fmt: skip
+    assert [(r, text[a:b]) for r, a, b in _active_args(text, verb)] == [("subj", "Ana Ruiz")]
+
+
+def test_a_participle_read_as_passive_without_auxiliary_or_agent_says_no_direction():
+    """ "L'Ukraine mise sur la coalition" ("miser", to count on) may be parsed as the
+    participle of "mettre" (placed); with neither auxiliary nor agent that reading is too
+    weak to turn who did what around. A marked passive still is read."""
+    from rag.answering.claim_roles import _bare_participle
+    from rag.schemas import Predicate
+
+    bare = "L'Ukraine mise sur la coalition."
+    verb = Predicate(lemma="mettre", start=10, end=14, passive=True, args=[("subj", 0, 9)])
+    assert _bare_participle(bare, verb)
+    marked = "L'Ukraine est soutenue par l'Occident."
+    at = marked.index("soutenue")
+    verb = Predicate(lemma="soutenir", start=at, end=at + 8, passive=True, args=[("subj", 0, 9)])
+    assert not _bare_participle(marked, verb)
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [
+        ("afin de signifier sans ambiguïté à Moscou que l'Occident le soutient", False),
+        ("Il ne fait aucun doute que la trêve tiendra.", False),
+        ("It is without doubt the largest deployment.", False),
+        ("Les discussions se poursuivent sans progrès notable.", True),
+        ("Without a deal, Moscow will press on.", True),
+        ("Il ne fait pas de progrès.", True),
+    ],
+)
+def test_set_phrases_with_sans_or_without_negate_nothing(text, negative):
+    from rag.answering.claim_text import negated
+
+    assert negated(text) is negative
+
+
+def test_one_passage_verb_whose_doer_shares_the_claims_state_clears_another_state(setup, verifier):
+    """ "Le chancelier allemand Friedrich Merz, qui participait …, un sommet auquel
+    participerait le président ukrainien": two doers of "participer", German and Ukrainian.
+    The Ukrainian president attending, or the German chancellor taking part, is what the
+    passage says; the Russian president attending gives the act to a state it names for
+    neither."""
+    s = setup("Qui participerait au sommet ?", "auquel participerait le président")
+    check = check_for(verifier, s)
+
+    def direction(claim: str) -> float:
+        return feature(check, s, claim, "direction", "en")
+
+    ukrainian = "They include a summit that Ukrainian President Volodymyr Zelensky would attend."
+    german = "German Chancellor Friedrich Merz, who took part virtually, set out three aims."
+    assert direction(ukrainian) == 0.0
+    assert direction(german) == 0.0
+    assert direction("They include a summit that the Russian president would attend.") == 1.0
+
+
+def test_a_verb_of_the_claims_language_is_another_doers_only_through_a_near_synonym(
+    setup, verifier
+):
+    """ "que l'Occident se tient derrière Kiev" against "que l'Ukraine est soutenue par
+    l'Occident, … que les Américains devront évidemment maintenir": "tenir" and "maintenir"
+    share an English gloss (keep) but say different things, so the West is no wrong doer of
+    "maintenir"."""
+    s = setup("Quels sont les objectifs des garanties ?", "que l'Ukraine est soutenue par")
+    check = check_for(verifier, s)
+    claim = "Il s'agit de signifier à Moscou que l'Occident se tient derrière Kiev."
+    assert feature(check, s, claim, "other_doer") == 0.0
+    assert feature(check, s, claim, "direction") == 0.0
