@@ -335,6 +335,44 @@ def other_state_doer(
     return bool(stated) and not any(mine & s for s in stated)
 
 
+def other_state_for_patient(claim: str, lang: str, c: Predicate, cited: Cited, i: int) -> bool:
+    """A claim verb the passage does not have gives the act on a thing to a state, while the
+    passage has another state act on that same thing ("Ce plan a été soumis par Kiev" for
+    "le plan de paix en 28 points proposé par Washington"): the act is given to another
+    state. The thing is read off each verb's object (a passive's subject). Only a passive
+    with its agent counts: the claim then names who did it on purpose."""
+    if not (c.passive and any(role == "agent" for role, _, _ in c.args)):
+        return False  # only an act the claim gives to someone by name: "soumis par Kiev"
+    mine = _doer_states(claim, c)
+    thing = _patient_words(claim, c, lang)
+    if not mine or not thing:
+        return False
+    stated = []
+    for p in _predicates_of(cited, i):
+        if not _patient_words(cited.doc_texts[i], p, cited.languages[i]) & thing:
+            continue
+        if states := _doer_states(cited.doc_texts[i], p):
+            stated.append(states)
+    return bool(stated) and not any(mine & s for s in stated)
+
+
+def _predicates_of(cited: Cited, i: int) -> list[Predicate]:
+    ann = cited.annotations[i]
+    return ann.predicates if ann is not None else []
+
+
+def _patient_words(text: str, pred: Predicate, lang: str) -> set[str]:
+    """The content words of the verb's object (in the active voice), with translations,
+    numbers left out, up to a relative clause."""
+    out: set[str] = set()
+    for role, a, b in _active_args(text, pred):
+        if role == "obj":
+            phrase = _RELATIVE_CLAUSE.split(text[a:b], maxsplit=1)[0]
+            words = [w for w in analyze(phrase) if not w.isdigit()]
+            out |= set().union(*(translated_tokens(w, lang) for w in words)) if words else set()
+    return out
+
+
 # Verbs that tell one event from either end (generic language resource, both languages):
 # "Kiev a reçu des signaux des Américains" is "the Americans sent Kyiv signals".
 _CONVERSES: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(

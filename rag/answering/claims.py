@@ -35,6 +35,7 @@ from rag.answering.claim_roles import (
     named_doer,
     other_doers,
     other_state_doer,
+    other_state_for_patient,
     paired_predicates,
     reversed_roles,
     swapped_args,
@@ -239,6 +240,11 @@ def claim_features(
                     claim, c, [(p, i) for cc, p, i in pairs if cc is c and i == best], cited
                 )
                 for c in parsed.predicates
+            )
+            or any(
+                other_state_for_patient(claim, lang, c, cited, best)
+                for c in parsed.predicates
+                if not any(cc is c for cc, _, _ in pairs) and fold(c.lemma) not in GOVERNING
             )
             or any(
                 converse_same_doer(claim, lang, c, p, cited, best)

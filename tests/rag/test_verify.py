@@ -1207,3 +1207,21 @@ def test_a_verb_of_the_claims_language_is_another_doers_only_through_a_near_syno
     claim = "Il s'agit de signifier à Moscou que l'Occident se tient derrière Kiev."
     assert feature(check, s, claim, "other_doer") == 0.0
     assert feature(check, s, claim, "direction") == 0.0
+
+
+def test_a_thing_done_by_a_named_state_the_passage_has_another_state_do_is_a_reversal(
+    setup, verifier
+):
+    """ "le plan de paix en 28 points proposé par Washington": the plan submitted by Kyiv
+    gives the act to another state, though "soumettre" is not the passage's verb; submitted
+    by Washington it does not, and a verb without an agent ("Kiev a examiné ce plan") names
+    no one on purpose."""
+    s = setup("Qui a proposé le plan de paix ?", "plan de paix en 28 points proposé par")
+    check = check_for(verifier, s)
+
+    def direction(claim: str) -> float:
+        return feature(check, s, claim, "direction")
+
+    assert direction("Ce plan de paix en 28 points a été soumis par Kiev.") == 1.0
+    assert direction("Ce plan de paix en 28 points a été soumis par Washington.") == 0.0
+    assert direction("Kiev a examiné ce plan de paix en 28 points.") == 0.0
