@@ -364,6 +364,22 @@ def _reason(r: Reading, cited: Sequence[int], p: float) -> str:
     return "; ".join(parts)
 
 
+# set phrases that stand between an auxiliary and its participle and say whose turn it is
+# ("Zelensky avait de son côté évoqué", "Moscou a pour sa part annoncé"); the parse loses the
+# verb's subject over them
+_INCISES = re.compile(
+    r"\b(?:de (?:son|leur) côté|pour (?:sa|leur) part|quant à (?:lui|elle|eux|elles)|"
+    r"à (?:son|leur) tour|for (?:his|her|its|their) part|in (?:his|her|its|their) turn)\b",
+    re.IGNORECASE,
+)
+
+
+def blank_incises(claim: str) -> str:
+    """The claim with its turn-taking set phrases blanked (the same length, so offsets hold)
+    for the parse."""
+    return _INCISES.sub(lambda m: " " * len(m.group(0)), claim)
+
+
 @dataclass
 class Outcome:
     """A checked answer: the kept sentences (markers renumbered) and their citations."""
@@ -400,7 +416,7 @@ class Verifier:
             if key in self._readings:
                 return self._readings[key]
             try:
-                out = self.annotator.read(claim, lang, article_date)
+                out = self.annotator.read(blank_incises(claim), lang, article_date)
             except ModelUnavailable as e:
                 log.warning("claims are read without the language layer: %s", e)
                 self.annotator = None

@@ -1225,3 +1225,21 @@ def test_a_thing_done_by_a_named_state_the_passage_has_another_state_do_is_a_rev
     assert direction("Ce plan de paix en 28 points a été soumis par Kiev.") == 1.0
     assert direction("Ce plan de paix en 28 points a été soumis par Washington.") == 0.0
     assert direction("Kiev a examiné ce plan de paix en 28 points.") == 0.0
+
+
+def test_a_turn_taking_set_phrase_does_not_hide_the_subject_from_the_parse(setup, verifier):
+    """ "Zelensky avait de son côté évoqué la venue de Poutine": the phrase between the
+    auxiliary and its participle made the parse lose the subject; blanked for the parse (at
+    the same length), Zelensky is the one who spoke, which the passage gives to Putin
+    ("Poutine a également évoqué … la venue à Moscou de Volodymyr Zelensky")."""
+    from rag.answering.verify import blank_incises
+
+    claim = "Zelensky avait de son côté évoqué la venue de Poutine à Kiev."
+    assert len(blank_incises(claim)) == len(claim)
+    assert "côté" not in blank_incises(claim) and "évoqué" in blank_incises(claim)
+    assert blank_incises("Moscow, for its part, said no.") == "Moscow,             , said no."
+    s = setup("Qui a évoqué la venue de Zelensky à Moscou ?", "Poutine a également évoqué")
+    check = check_for(verifier, s)
+    assert feature(check, s, claim, "direction") == 1.0
+    kept = "Poutine a de son côté évoqué la venue à Moscou de Volodymyr Zelensky."
+    assert feature(check, s, kept, "direction") == 0.0
