@@ -366,17 +366,18 @@ def _reason(r: Reading, cited: Sequence[int], p: float) -> str:
 
 # set phrases that stand between an auxiliary and its participle and say whose turn it is
 # ("Zelensky avait de son côté évoqué", "Moscou a pour sa part annoncé"); the parse loses the
-# verb's subject over them
+# verb's subject over them. "Bien entendu" (of course) it reads as a verb of its own
 _INCISES = re.compile(
     r"\b(?:de (?:son|leur) côté|pour (?:sa|leur) part|quant à (?:lui|elle|eux|elles)|"
-    r"à (?:son|leur) tour|for (?:his|her|its|their) part|in (?:his|her|its|their) turn)\b",
+    r"à (?:son|leur) tour|for (?:his|her|its|their) part|in (?:his|her|its|their) turn|"
+    r"bien entendu|il va sans dire)\b",
     re.IGNORECASE,
 )
 
 
 def blank_incises(claim: str) -> str:
-    """The claim with its turn-taking set phrases blanked (the same length, so offsets hold)
-    for the parse."""
+    """The claim for the parse: its turn-taking and "of course" set phrases blanked at the
+    same length, so that offsets hold."""
     return _INCISES.sub(lambda m: " " * len(m.group(0)), claim)
 
 

@@ -1238,6 +1238,10 @@ def test_a_turn_taking_set_phrase_does_not_hide_the_subject_from_the_parse(setup
     assert len(blank_incises(claim)) == len(claim)
     assert "côté" not in blank_incises(claim) and "évoqué" in blank_incises(claim)
     assert blank_incises("Moscow, for its part, said no.") == "Moscow,             , said no."
+    # "bien entendu" (of course) holds no verb of its own
+    assert (
+        blank_incises("X devra bien entendu le maintenir.") == "X devra              le maintenir."
+    )
     s = setup("Qui a évoqué la venue de Zelensky à Moscou ?", "Poutine a également évoqué")
     check = check_for(verifier, s)
     assert feature(check, s, claim, "direction") == 1.0
