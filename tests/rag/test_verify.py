@@ -10,7 +10,7 @@ reading each claim.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import pytest
@@ -93,6 +93,12 @@ def feature(check: Check, s: Setup, claim: str, name: str, lang: str = "fr") -> 
     """One feature of ``claim`` read against the setup's right passage."""
     r = check.read(claim, claim_words(claim, lang, s.request.corpus), [s.right])
     return r.reading.features[name]
+
+
+def direction_reader(verifier: Verifier, s: Setup, lang: str = "fr") -> Callable[[str], float]:
+    """The "direction" feature of claims read against the setup's right passage."""
+    check = check_for(verifier, s)
+    return lambda claim: feature(check, s, claim, "direction", lang)
 
 
 # --- parsing -----------------------------------------------------------------------
@@ -1035,10 +1041,7 @@ def test_a_converse_verb_with_the_same_doer_is_a_reversed_direction(setup, verif
     signals turns the exchange around; the Americans sending them, or Kyiv receiving them,
     tells the same event."""
     s = setup("What signals had Kyiv received?", "Kiev avait reçu des")
-    check = check_for(verifier, s)
-
-    def direction(claim: str) -> float:
-        return feature(check, s, claim, "direction", "en")
+    direction = direction_reader(verifier, s, "en")
 
     assert direction("Zelensky said Kyiv had sent the Americans signals.") == 1.0
     assert direction("Zelensky said the Americans had sent Kyiv signals.") == 0.0
@@ -1049,10 +1052,7 @@ def test_an_action_given_to_another_state_is_a_reversed_direction(setup, verifie
     """ "que les Américains devront maintenir": the net kept up by the Europeans gives the
     action to another state; kept up by the Americans, or by Washington, it does not."""
     s = setup("Qui maintiendra le filet de sécurité ?", "que les Américains devront")
-    check = check_for(verifier, s)
-
-    def direction(claim: str) -> float:
-        return feature(check, s, claim, "direction")
+    direction = direction_reader(verifier, s)
 
     assert direction("Ce filet de sécurité devra être maintenu par les Européens.") == 1.0
     assert direction("Ce filet de sécurité devra être maintenu par les Américains.") == 0.0
@@ -1183,10 +1183,7 @@ def test_one_passage_verb_whose_doer_shares_the_claims_state_clears_another_stat
     passage says; the Russian president attending gives the act to a state it names for
     neither."""
     s = setup("Qui participerait au sommet ?", "auquel participerait le président")
-    check = check_for(verifier, s)
-
-    def direction(claim: str) -> float:
-        return feature(check, s, claim, "direction", "en")
+    direction = direction_reader(verifier, s, "en")
 
     ukrainian = "They include a summit that Ukrainian President Volodymyr Zelensky would attend."
     german = "German Chancellor Friedrich Merz, who took part virtually, set out three aims."
@@ -1217,10 +1214,7 @@ def test_a_thing_done_by_a_named_state_the_passage_has_another_state_do_is_a_rev
     by Washington it does not, and a verb without an agent ("Kiev a examiné ce plan") names
     no one on purpose."""
     s = setup("Qui a proposé le plan de paix ?", "plan de paix en 28 points proposé par")
-    check = check_for(verifier, s)
-
-    def direction(claim: str) -> float:
-        return feature(check, s, claim, "direction")
+    direction = direction_reader(verifier, s)
 
     assert direction("Ce plan de paix en 28 points a été soumis par Kiev.") == 1.0
     assert direction("Ce plan de paix en 28 points a été soumis par Washington.") == 0.0
