@@ -261,7 +261,7 @@ def _active_args(text: str, pred: Predicate) -> Iterator[tuple[str, int, int]]:
     """The verb's arguments with their roles in the active voice (a passive's subject is the
     one acted upon, its agent the doer); a passive agent the parse hung lower is read off its
     oblique, and a subject span that runs over the verb stops before it."""
-    has_agent = any(role == "agent" for role, _, _ in pred.args)
+    has_agent = _has_agent(pred)
     inverted = not pred.passive and any(
         role == "subj" and _OBJECT_RELATIVE.search(text[a : min(b, pred.start)])
         for role, a, b in pred.args
@@ -314,7 +314,7 @@ def _bare_participle(text: str, pred: Predicate) -> bool:
     say who was acted upon."""
     return (
         pred.passive
-        and not any(role == "agent" for role, _, _ in pred.args)
+        and not _has_agent(pred)
         and not _PASSIVE_AUX.search(text[max(0, pred.start - 40) : pred.start])
         and not _BY.search(text, pred.end, pred.end + 60)
     )
@@ -332,7 +332,7 @@ def other_state_doer(
     if not mine:
         return False
     stated = [s for p, i in theirs if (s := _doer_states(cited.doc_texts[i], p))]
-    return bool(stated) and not any(mine & s for s in stated)
+    return _another_state(mine, stated)
 
 
 def other_state_for_patient(claim: str, lang: str, c: Predicate, cited: Cited, i: int) -> bool:
@@ -341,23 +341,33 @@ def other_state_for_patient(claim: str, lang: str, c: Predicate, cited: Cited, i
     "le plan de paix en 28 points proposé par Washington"): the act is given to another
     state. The thing is read off each verb's object (a passive's subject). Only a passive
     with its agent counts: the claim then names who did it on purpose."""
-    if not (c.passive and any(role == "agent" for role, _, _ in c.args)):
+    if not (c.passive and _has_agent(c)):
         return False  # only an act the claim gives to someone by name: "soumis par Kiev"
     mine = _doer_states(claim, c)
     thing = _patient_words(claim, c, lang)
     if not mine or not thing:
         return False
     stated = []
-    for p in _predicates_of(cited, i):
+    for p in sentence_predicates(cited, i):
         if not _patient_words(cited.doc_texts[i], p, cited.languages[i]) & thing:
             continue
         if states := _doer_states(cited.doc_texts[i], p):
             stated.append(states)
+    return _another_state(mine, stated)
+
+
+def _another_state(mine: frozenset[str], stated: Sequence[frozenset[str]]) -> bool:
+    """Some passage doers name states, and none of them the claim's doer's."""
     return bool(stated) and not any(mine & s for s in stated)
 
 
-def _predicates_of(cited: Cited, i: int) -> list[Predicate]:
-    ann = cited.annotations[i]
+def _has_agent(pred: Predicate) -> bool:
+    return any(role == "agent" for role, _, _ in pred.args)
+
+
+def sentence_predicates(cited: Cited, i: int) -> list[Predicate]:
+    """The verbs of the ``i``-th cited sentence (none without its annotation)."""
+    ann = cited.annotations[i] if cited.annotations else None
     return ann.predicates if ann is not None else []
 
 
@@ -369,7 +379,7 @@ def _patient_words(text: str, pred: Predicate, lang: str) -> set[str]:
         if role == "obj":
             phrase = _RELATIVE_CLAUSE.split(text[a:b], maxsplit=1)[0]
             words = [w for w in analyze(phrase) if not w.isdigit()]
-            out |= set().union(*(translated_tokens(w, lang) for w in words)) if words else set()
+            out |= set().union(*(translated_tokens(w, lang) for w in words))
     return out
 
 
@@ -447,7 +457,7 @@ def _doer_states(text: str, pred: Predicate) -> frozenset[str]:
 _RELATIVE_CLAUSE = re.compile(r"(?:,\s*|\s)(?:qui|lequel|laquelle|who|whom|which)\b", re.I)
 # where a noun phrase's head ends: its first preposition
 _PREPOSITION = re.compile(
-    r"(?:^|\s)(?:de|du|des|d['’]|à|au|aux|en|pour|par|avec|sur|dans|contre|chez|of|for|to|"
+    r"(?:^|\s)(?:de|du|des|à|au|aux|en|pour|par|avec|sur|dans|contre|chez|of|for|to|"
     r"in|at|on|with|by|from|against)(?:\s|$)|\bd['’]",
     re.I,
 )

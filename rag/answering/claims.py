@@ -38,6 +38,7 @@ from rag.answering.claim_roles import (
     other_state_for_patient,
     paired_predicates,
     reversed_roles,
+    sentence_predicates,
     swapped_args,
     swapped_targets,
 )
@@ -249,7 +250,7 @@ def claim_features(
             or any(
                 converse_same_doer(claim, lang, c, p, cited, best)
                 for c in parsed.predicates
-                for p in _predicates(cited, best)
+                for p in sentence_predicates(cited, best)
             )
         )
         wrong_doers = other_doers(claim, lang, parsed, [x for x in pairs if x[2] == best], cited)
@@ -602,11 +603,6 @@ _PENDING = re.compile(
 )
 
 
-def _predicates(cited: Cited, i: int) -> list[Predicate]:
-    ann = cited.annotations[i] if cited.annotations else None
-    return ann.predicates if ann is not None else []
-
-
 def _pending(claim: str, sentence: str) -> bool:
     """Both say a thing is still to do ("pas encore", "doivent encore", "has yet to")."""
     return bool(_PENDING.search(claim)) and bool(_PENDING.search(sentence))
@@ -621,7 +617,9 @@ def _negated_verb_stated(claim: str, lang: str, cited: Cited, best: int) -> bool
         return False
     mine = translated_tokens(word, lang)
     other = cited.languages[best]
-    verbs = [p for p in _predicates(cited, best) if mine & translated_tokens(p.lemma, other)]
+    verbs = [
+        p for p in sentence_predicates(cited, best) if mine & translated_tokens(p.lemma, other)
+    ]
     return bool(verbs) and not any(p.negated for p in verbs)
 
 
