@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from rag.answering.candidates import Candidate, dateline_end, meets, name_met, precision_ok
 from rag.answering.corpus import CorpusView
-from rag.answering.question import Question, Term
+from rag.answering.question import Question, Term, noun_kind
 from rag.lexical import analyze
 from rag.schemas import Mention, Predicate
 
@@ -96,6 +96,9 @@ _KIND_WORDS = {
     "PERCENT": frozenset(analyze("pourcentage percentage percent pourcent taux rate part share")),
     "MONEY": frozenset(analyze("montant amount somme sum money argent prix price coût cost")),
 }
+# words that count people of any kind: a count of them meets a question counting a kind of
+# person, "150 personnes" for "combien de gens", "killed 74 people" for "how many dead"
+_PEOPLE = frozenset(analyze("people persons person personnes gens individus individuals"))
 NEAR_CHARS = 60.0
 # a coordinating conjunction: a whole word ("Sept protocoles et accords"), or found in the
 # text between two coordinated names (spans)
@@ -400,6 +403,8 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
     # a number with a noun of its own counts that noun ("trente ans"), whatever the phrase
     # hangs on ("Habitante de Lerrain depuis trente ans" counts years, not residents)
     counted = m.kind == "NUM" and bool(m.unit)
+    if counted and set(analyze(m.unit or "")) & _PEOPLE and noun_kind(q.focus.word, q.lang) == "PER":
+        return 0.8  # as a translation meets it
     for w in (m.unit,) if counted else (m.unit, m.head):
         if w:
             toks |= set(analyze(w))

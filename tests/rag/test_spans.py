@@ -175,6 +175,29 @@ def test_a_number_counting_another_noun_than_the_asked_one_is_marked():
     assert feats["malades"]["other_unit"] == 0.0 and feats["malades"]["focus"] == 1.0
 
 
+@pytest.mark.parametrize(
+    ("question", "lang", "met"),
+    [
+        ("Combien de gens sont venus ?", "fr", True),
+        ("How many dead did the quake leave?", "en", True),
+        ("Combien de victimes ?", "fr", True),
+        ("Combien de maisons ont été inondées ?", "fr", False),
+    ],
+)
+def test_a_count_of_people_meets_a_question_counting_a_kind_of_person(question, lang, met):
+    """ "150 personnes" answers "combien de gens", "74 people" answers "how many dead"; it
+    counts no houses."""
+    from rag.answering.features import mention_features
+
+    text = "Environ 150 personnes et 12 maisons."
+    q = analyze_question(question, lang)
+    people = Mention(start=8, end=11, kind="NUM", value="150", unit="personnes")
+    sent = _Sentence([people])
+    sent.text = text
+    f = mention_features(q, sent, people, [])  # type: ignore[arg-type]
+    assert (f["focus"] > 0, f["other_unit"] == 0.0) == (met, met)
+
+
 def test_a_number_counts_the_nouns_coordinated_after_it():
     from rag.answering.features import mention_features
 
