@@ -403,7 +403,8 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
     # a number with a noun of its own counts that noun ("trente ans"), whatever the phrase
     # hangs on ("Habitante de Lerrain depuis trente ans" counts years, not residents)
     counted = m.kind == "NUM" and bool(m.unit)
-    if counted and set(analyze(m.unit or "")) & _PEOPLE and noun_kind(q.focus.word, q.lang) == "PER":
+    people = counted and bool(set(analyze(m.unit or "")) & _PEOPLE)
+    if people and noun_kind(q.focus.word, q.lang) == "PER":
         return 0.8  # as a translation meets it
     for w in (m.unit,) if counted else (m.unit, m.head):
         if w:
