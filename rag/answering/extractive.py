@@ -17,6 +17,7 @@ from rag.answering.features import (
     confidence_features,
     counts_a_noun,
     idf_weights,
+    matched_predicates,
     sentence_features,
     unknown_names,
 )
@@ -28,6 +29,7 @@ from rag.answering.spans import (
     best_mention_probability,
     best_mentions,
     expansion,
+    phrase_answer,
     render,
     tied,
 )
@@ -174,9 +176,17 @@ class ExtractiveAnswerer:
     ) -> tuple[str | None, str | None]:
         mentions = best_mentions(q, c, self.model.mention)
         text = req.corpus.texts[c.doc_id]
+        # a date or place no asked verb governs yields to the phrase one does ("dans les
+        # zones de contact" beside a country named elsewhere in the sentence)
+        args = [(a, b) for v in matched_predicates(q, c) for _, a, b in v.args]
+        governed = any(a <= m.start and m.end <= b for m in mentions for a, b in args)
+        if mentions and not governed and phrase_answer(q, c, text):
+            mentions = []
         found = render(q, mentions, text, req.corpus.language(c.doc_id), req.language)
-        if found is None and (span := expansion(q, c, text)) is not None:
-            found = (text[span[0] : span[1]], text[span[0] : span[1]])  # verbatim: a name
+        if found is None:  # verbatim: what a name stands for, a phrase that says when or where
+            span = expansion(q, c, text) or phrase_answer(q, c, text)
+            if span is not None:
+                found = (text[span[0] : span[1]], text[span[0] : span[1]])
         return found if found is not None else (None, None)
 
 

@@ -17,6 +17,7 @@ from rag.answering.candidates import Candidate, given_surface
 from rag.answering.features import CONJUNCTION, matched_predicates, mention_features
 from rag.answering.question import Question
 from rag.answering.scoring import Logistic
+from rag.lexical import analyze
 from rag.schemas import Mention
 
 # Between two coordinated mentions: punctuation, then a conjunction with at most three
@@ -293,3 +294,74 @@ def _spelled_by(head: str, acronym: str) -> tuple[int, int] | None:
         if len(initials) > len(letters):
             break
     return None
+
+
+# A when- or where-question whose sentence holds no date or place of the asked kind is often
+# answered by a phrase the asked verb governs: "après le sommet de Paris", "dans les zones de
+# contact", "ces derniers mois". Prepositions and time nouns are a generic language resource.
+_PREPOSITION_BEFORE = re.compile(
+    r"(?:(?<![\w'’])(?:après|avant|pendant|depuis|dès|jusqu['’]\s*(?:à|au|aux|en)|"
+    r"jusqu['’]|lors\s+d(?:e|u|es|['’])|d['’]ici|à\s+partir\s+d(?:e|u|es|['’])|"
+    r"au\s+cours\s+d(?:e|u|es|['’])|dans|sur|sous|en|à|au|aux|près\s+d(?:e|u|es|['’])|"
+    r"devant|derrière|chez|auprès\s+d(?:e|u|es|['’])|after|before|during|since|until|by|"
+    r"within|following|in|at|on|near|inside|outside|off|across))\s*$",
+    re.IGNORECASE,
+)
+_TEMPORAL = re.compile(
+    r"^(?:après|avant|pendant|depuis|dès|jusqu|lors|d['’]ici|à\s+partir|au\s+cours|after|"
+    r"before|during|since|until|by|within|following)",
+    re.IGNORECASE,
+)
+_TIME_NOUNS = frozenset(
+    analyze(
+        "jour jours semaine semaines mois an ans année années lendemain veille moment heure "
+        "heures soir matin nuit fin début période décennie siècle day days week weeks month "
+        "months year years time evening morning night weekend decade century hour hours"
+    )
+)
+PHRASE_MAX_WORDS = 10
+
+
+def phrase_answer(q: Question, c: Candidate, text: str) -> tuple[int, int] | None:
+    """The span of the phrase that says when or where, governed by a verb the question uses:
+    its preposition and its words, when it says something the question does not; phrases of
+    the verb listed after it join it ("sur terre, dans les airs et en mer")."""
+    if q.qtype not in ("when", "where") or c.annotation is None:
+        return None
+    asked = {tok for t in q.terms for tok in t.tokens | t.translations}
+    for v in matched_predicates(q, c):
+        spans = sorted(s for s in (_phrase(q, c, text, arg, asked) for arg in v.args) if s)
+        if spans:
+            start, end = spans[0]
+            for a, b in spans[1:]:
+                if not _LISTED.fullmatch(text[end:a]):
+                    break
+                end = b
+            return start, end
+    return None
+
+
+_LISTED = re.compile(r"[\s,;]*(?:(?:et|and|ou|or)\s+)?")
+
+
+def _phrase(
+    q: Question, c: Candidate, text: str, arg: tuple[str, int, int], asked: set[str]
+) -> tuple[int, int] | None:
+    role, a, b = arg
+    if role not in ("obl", "obj") or not (c.start <= a < b <= c.end):
+        return None
+    prep = _PREPOSITION_BEFORE.search(text[max(a - 30, c.start) : a])
+    start = a - len(prep.group(0)) if prep else a
+    words = analyze(text[a:b])
+    opened = prep.group(0) if prep else ""
+    timely = bool(set(words) & _TIME_NOUNS or _TEMPORAL.match(opened))
+    if role == "obj" and (prep or not timely):
+        return None  # a bare time phrase the parse reads as an object ("ces derniers mois")
+    if (q.qtype == "when") != timely or (q.qtype == "where" and prep is None):
+        return None
+    if not words or len(text[start:b].split()) > PHRASE_MAX_WORDS:
+        return None
+    new = [w for w in words if w not in asked]
+    if len(new) * 2 < len(words):
+        return None  # it says again what the question says
+    return start, b

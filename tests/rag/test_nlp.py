@@ -356,3 +356,57 @@ def test_a_missing_pipeline_names_the_package_to_install():
     with pytest.raises(ModelUnavailable, match="pip install xx-no-such-pipeline-sm") as e:
         annotator.require("fr")
     assert isinstance(e.value, RagError) and "RAG_NLP_FR" in str(e.value)
+
+
+# --- phrase answers -------------------------------------------------------------------------
+
+
+class _Parsed:
+    """The fields of a Candidate that ``phrase_answer`` reads, from a real parse."""
+
+    def __init__(self, annotator: SpacyAnnotator, text: str, lang: str) -> None:
+        self.text, self.start, self.end = text, 0, len(text)
+        self.annotation = annotator.read(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "lang", "span"),
+    [
+        (
+            "Le maire de Lerrain devait rencontrer les commerçants après le conseil municipal.",
+            "À quel moment le maire devait-il rencontrer les commerçants ?",
+            "fr",
+            "après le conseil municipal",
+        ),
+        (
+            "Les patrouilles seraient effectuées sur terre, dans les airs et en mer.",
+            "Où les patrouilles seraient-elles effectuées ?",
+            "fr",
+            "sur terre, dans les airs et en mer",
+        ),
+        (
+            "The Norland council will vote on the budget during the spring session.",
+            "When will the Norland council vote on the budget?",
+            "en",
+            "during the spring session",
+        ),
+        # the phrase only says again what the question asks: no answer
+        (
+            "Le maire de Lerrain devait rencontrer les commerçants.",
+            "À quel moment le maire devait-il rencontrer les commerçants ?",
+            "fr",
+            None,
+        ),
+    ],
+)
+def test_a_when_or_where_question_is_answered_by_the_phrase_its_verb_governs(
+    annotator, sentence, question, lang, span
+):
+    """With no date or place of the asked kind, the phrase the asked verb governs answers
+    ("après le sommet", "sur terre, dans les airs et en mer"), with its preposition."""
+    from rag.answering.question import analyze_question
+    from rag.answering.spans import phrase_answer
+
+    q = analyze_question(question, lang)
+    found = phrase_answer(q, _Parsed(annotator, sentence, lang), sentence)  # type: ignore[arg-type]
+    assert (sentence[found[0] : found[1]] if found else None) == span
