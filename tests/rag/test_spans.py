@@ -268,6 +268,24 @@ def test_a_count_is_near_the_other_asked_words_not_only_its_counted_noun():
     assert near[1] > near[0]
 
 
+def test_a_name_is_near_the_asked_noun_that_titles_it():
+    """A name is read beside its title: "host Frank Marl" answers "who was the host of the
+    meeting" though the meeting is named at the sentence's other end."""
+    from rag.answering.features import mention_features
+
+    text = "The ministers of Norland met in Lerrain on Tuesday for two days, host Frank Marl said."
+    q = analyze_question("Who was the host of the ministers' meeting?", "en")
+    assert q.focus is not None and q.focus.word == "host"
+    terms = {t.word: t for t in q.terms}
+    start = text.index("Frank")
+    marl = Mention(start=start, end=start + len("Frank Marl"), kind="PER")
+    sent = _Sentence([marl])
+    sent.text = text
+    sent.hits = [(text.index("ministers"), terms["ministers"]), (text.index("host"), terms["host"])]
+    near = mention_features(q, sent, marl, [])["near"]  # type: ignore[arg-type]
+    assert near > 0.9
+
+
 def test_a_mention_is_tied_to_the_question_by_its_head_not_by_being_there():
     """A sentence ranked below the quoted ones is quoted for the short answer only when one
     of its mentions is tied to the question (``tied``): its head is an asked word here."""
