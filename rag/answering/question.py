@@ -397,7 +397,8 @@ def _focus(text: str, qtype: str, lang: str = "en", name_words: Collection[str] 
         for w in phrase.split():
             if _NP_END.match(w):
                 break
-            if w[:1].isupper():  # "French prime minister": an adjective; "quel réseau Donald"
+            if w[:1].isupper() and noun_kind(w, lang) != "PER":  # "French prime minister": an
+                # adjective; "quel réseau Donald"; a title is a noun ("Which US Secretary")
                 if nouns:
                     break
                 continue
@@ -544,11 +545,47 @@ def _split_unknown(text: str, a: int, b: int, corpus: CorpusView | None) -> list
         parts.append((start, a + m.start()))
         start = a + m.end()
     parts.append((start, b))
-    return [
-        (x, y)
-        for x, y in parts
-        if not (text[x:y].isupper() and corpus.name_kind(text[x:y]) is None and corpus.has_names())
-    ]
+    out = []
+    for x, y in parts:
+        if text[x:y].isupper() and corpus.name_kind(text[x:y]) is None and corpus.has_names():
+            continue
+        x, y = _without_titles(text, x, y, corpus)
+        if x < y:
+            out.append((x, y))
+    return out
+
+
+def _without_titles(text: str, a: int, b: int, corpus: CorpusView) -> tuple[int, int]:
+    """A run less the titles written with a capital at its ends (nouns that denote a person:
+    "US Secretary of State", "President Keller"), when the articles never use them as names:
+    the title is asked or describes, the name is what is left ("United States" stays)."""
+    if not corpus.has_names() or corpus.name_kind(text[a:b]) is not None:
+        return a, b
+    found = list(re.finditer(r"[\w'’.-]+", text[a:b]))
+
+    def title(w: str) -> bool:
+        return corpus.name_kind(w) is None and "PER" in (noun_kind(w, "en"), noun_kind(w, "fr"))
+
+    ends_in_title = bool(found) and title(found[-1].group(0))
+    while found and title(found[-1].group(0)):
+        found.pop()
+    while found and title(found[0].group(0)):
+        found.pop(0)
+    if ends_in_title and all(_common_word(m.group(0), corpus) for m in found):
+        found = []  # "Foreign Minister", "Prime Minister": the title's own words
+    if not found:
+        return a, a
+    return a + found[0].start(), a + found[-1].end()
+
+
+def _common_word(word: str, corpus: CorpusView) -> bool:
+    """A capitalised word the articles never use as a name and the dictionary translates (an
+    acronym or a possessor is a name: "NATO's Secretary General")."""
+    if word.isupper() or word.endswith(("'s", "’s")):
+        return False
+    return corpus.name_kind(word) is None and bool(
+        bilingual.translate(word.casefold(), "en") or bilingual.translate(word.casefold(), "fr")
+    )
 
 
 def _name_ref(phrase: str, corpus: CorpusView | None) -> NameRef:
