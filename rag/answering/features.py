@@ -395,6 +395,15 @@ def _clause_tail(text: str) -> list[str]:
     return text[cut:].split()[-FOCUS_WORDS_BEFORE:]
 
 
+def _people(unit: str, asked: str, lang: str) -> bool:
+    """One side counts people of any kind and the other a kind of person ("150 personnes"
+    for "combien de gens", "1,2 million de visiteurs" for "how many people")."""
+    unit_people, asked_people = set(analyze(unit)) & _PEOPLE, set(analyze(asked)) & _PEOPLE
+    if unit_people and noun_kind(asked, lang) == "PER":
+        return True
+    return bool(asked_people) and "PER" in (noun_kind(unit, "fr"), noun_kind(unit, "en"))
+
+
 def _focus(q: Question, c: Candidate, m: Mention) -> float:
     """The asked noun qualifies the mention: its unit ("143 chevaux" for horses), its head
     ("le ministre X"), a word just before it ("referee Martin Atkinson") or, for a name, the
@@ -405,8 +414,7 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
     # a number with a noun of its own counts that noun ("trente ans"), whatever the phrase
     # hangs on ("Habitante de Lerrain depuis trente ans" counts years, not residents)
     counted = m.kind == "NUM" and bool(m.unit)
-    people = counted and bool(set(analyze(m.unit or "")) & _PEOPLE)
-    if people and noun_kind(q.focus.word, q.lang) == "PER":
+    if counted and _people(m.unit or "", q.focus.word, q.lang):
         return 0.8  # as a translation meets it
     for w in (m.unit,) if counted else (m.unit, m.head):
         if w:

@@ -21,7 +21,7 @@ from rag.lexical import analyze, fold, phrase_translations, table_rows, words
 _TYPES = [
     ("how_many", r"\bhow (many|much|large|big|long|far|high|tall|old)\b|\bby how much\b|"
      r"^\s*(?:(?:le|the) )?(?:nombre d(?:e |['’])|number of )|"
-     r"\bwhat (is |was |were |are )?(the )?([\w'’-]+ )?(percentage|proportion|share|number|"
+     r"\bwhat (is |was |were |are )?(the )?([\w'’-]+ ){0,3}(percentage|proportion|share|number|"
      r"amount|sum|magnitude|rate|level|revenue|revenues|profit|price|cost|salary|budget|"
      r"population|age|score|total|toll|turnover|sales|loss|losses|debt|deficit|fine|value|"
      r"temperature|speed|distance|height|weight|size|growth)\b|"

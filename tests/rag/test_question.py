@@ -32,6 +32,7 @@ from rag.schemas import Mention
         ("What did the school board decide?", "what"),
         ("What first-quarter revenue did the cooperative report?", "how_many"),
         ("What was the club's share of possession?", "how_many"),
+        ("What was Velibra's first-quarter revenue?", "how_many"),  # the noun after a possessor
         ("Quel bénéfice la coopérative a-t-elle annoncé ?", "how_many"),
         ("Pourquoi la ligne a-t-elle fermé ?", "why"),
         ("How did the cooperative avoid bankruptcy?", "why"),

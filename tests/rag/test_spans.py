@@ -198,6 +198,20 @@ def test_a_count_of_people_meets_a_question_counting_a_kind_of_person(question, 
     assert (f["focus"] > 0, f["other_unit"] == 0.0) == (met, met)
 
 
+def test_a_count_of_a_kind_of_person_meets_a_question_counting_people():
+    """ "1,2 million de visiteurs" answers "how many people visited", the other way round."""
+    from rag.answering.features import mention_features
+
+    text = "L'exposition a attiré 1,2 million de visiteurs et 40 œuvres."
+    q = analyze_question("How many people visited the show?", "en")
+    visitors = Mention(start=22, end=33, kind="NUM", value="1200000", unit="visiteurs")
+    works = Mention(start=50, end=52, kind="NUM", value="40", unit="œuvres")
+    sent = _Sentence([visitors, works])
+    sent.text = text
+    f = [mention_features(q, sent, m, []) for m in (visitors, works)]  # type: ignore[arg-type]
+    assert f[0]["focus"] > 0 and f[1]["focus"] == 0.0
+
+
 def test_a_number_counts_the_nouns_coordinated_after_it():
     from rag.answering.features import mention_features
 
