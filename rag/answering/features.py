@@ -279,11 +279,12 @@ def mention_features(
     q: Question, c: Candidate, m: Mention, verbs: Sequence[Predicate]
 ) -> dict[str, float]:
     f: dict[str, float] = dict.fromkeys(MENTION_FEATURES, 0.0)
-    # the asked noun is what a count is read beside (``focus``): a count's nearness is to
-    # the other asked words ("40 maisons privées d'eau" for "combien de maisons sans eau");
-    # a name's is to any, its title too ("host Frank Marl said" for "who was the host")
-    counts = m.kind in ("NUM", "MONEY", "PERCENT")
-    hits = [pos for pos, t in c.hits if q.focus is None or not counts or t.word != q.focus.word]
+    # the asked noun is what a count or a date is read beside (``focus``): their nearness is
+    # to the other asked words ("40 maisons privées d'eau" for "combien de maisons sans eau",
+    # "local time on Oct. 10" for "what time"); a name's is to any, its title too ("host
+    # Frank Marl said" for "who was the host")
+    named = m.kind in ("PER", "ORG", "LOC", "MISC")
+    hits = [pos for pos, t in c.hits if q.focus is None or named or t.word != q.focus.word]
     hits = hits or [pos for pos, _ in c.hits]
     if hits:
         f["near"] = math.exp(-min(_gap(m, pos) for pos in hits) / NEAR_CHARS)

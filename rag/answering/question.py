@@ -546,10 +546,11 @@ def _split_unknown(text: str, a: int, b: int, corpus: CorpusView | None) -> list
         start = a + m.end()
     parts.append((start, b))
     out = []
-    for x, y in parts:
+    for i, (x, y) in enumerate(parts):
         if text[x:y].isupper() and corpus.name_kind(text[x:y]) is None and corpus.has_names():
             continue
-        x, y = _without_titles(text, x, y, corpus)
+        if i == 0:  # after "of" a title names the body ("Council of Ministers")
+            x, y = _without_titles(text, x, y, corpus)
         if x < y:
             out.append((x, y))
     return out

@@ -372,6 +372,8 @@ def test_the_asked_noun_of_a_name_request_ends_before_a_name_typed_in_lower_case
         ("Which US Secretary joined the talks?", ["US"], "secretary"),
         ("Who is the Foreign Minister of Norland?", ["Norland"], "minister"),
         ("Who is NATO's Secretary General?", ["NATO"], None),
+        # after "of" a title names the body: it stays with the name
+        ("When is the bill due before the Council of Ministers?", ["Council", "Ministers"], None),
         ("Did President Keller visit Lerrain?", ["Keller", "Lerrain"], None),
         ("When did the United States change course?", ["United States"], None),
     ],

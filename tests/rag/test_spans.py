@@ -300,6 +300,24 @@ def test_a_name_is_near_the_asked_noun_that_titles_it():
     assert near > 0.9
 
 
+def test_a_date_is_near_the_other_asked_words_not_its_unit_of_time():
+    """ "local time on Oct. 10" does not make Oct. 10 the answer to "what time": a date's
+    nearness, like a count's, is to the other asked words."""
+    from rag.answering.features import mention_features
+
+    text = "The first quake struck at 9:45 a.m. local time on Oct. 10."
+    q = analyze_question("What time did the first quake strike?", "en")
+    assert q.focus is not None and q.focus.word == "time"
+    terms = {t.word: t for t in q.terms}
+    start = text.index("Oct. 10")
+    day = Mention(start=start, end=start + len("Oct. 10"), kind="DATE", value="2025-10-10")
+    sent = _Sentence([day])
+    sent.text = text
+    sent.hits = [(text.index("quake"), terms["quake"]), (text.index("time"), terms["time"])]
+    near = mention_features(q, sent, day, [])["near"]  # type: ignore[arg-type]
+    assert near < 0.6
+
+
 def test_a_mention_is_tied_to_the_question_by_its_head_not_by_being_there():
     """A sentence ranked below the quoted ones is quoted for the short answer only when one
     of its mentions is tied to the question (``tied``): its head is an asked word here."""
