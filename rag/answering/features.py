@@ -408,7 +408,7 @@ def _people(unit: str, asked: str, lang: str) -> bool:
 def _focus(q: Question, c: Candidate, m: Mention) -> float:
     """The asked noun qualifies the mention: its unit ("143 chevaux" for horses), its head
     ("le ministre X"), a word just before it ("referee Martin Atkinson") or, for a name, the
-    common noun right after it ("the Davao Oriental province")."""
+    common noun right after it ("the Davao Oriental province") or opening it ("lycée X")."""
     if q.focus is None:
         return 0.0
     toks: set[str] = set(_KIND_WORDS.get(m.kind, ()))
@@ -431,5 +431,7 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
         after = _apposed(c.text[m.end - c.start :]) or (
             after[:1] if after and after[0][:1].islower() else []
         )
-    toks |= set(analyze(" ".join(before + after)))
+    # a name that opens with its own common noun ("lycée Claude-Bernard", "rue Jean-Jaurès")
+    own = [] if m.kind in ("NUM", "MONEY", "PERCENT", "DATE") else _surface(c, m).split()[:1]
+    toks |= set(analyze(" ".join(before + after + [w for w in own if w[:1].islower()])))
     return meets(q.focus, toks)
