@@ -99,6 +99,28 @@ _KIND_WORDS = {
 # words that count people of any kind: a count of them meets a question counting a kind of
 # person, "150 personnes" for "combien de gens", "killed 74 people" for "how many dead"
 _PEOPLE = frozenset(analyze("people persons person personnes gens individus individuals"))
+# what a measure is counted in, a generic resource: "3,25 mètres" answers "what height",
+# "85 kg" "quel poids" (the measure's nouns, then its units, both languages)
+_MEASURES = tuple(
+    (frozenset(analyze(nouns)), frozenset(analyze(units)))
+    for nouns, units in (
+        (
+            "height hauteur level niveau depth profondeur length longueur distance width "
+            "largeur altitude",
+            "mètre mètres metre metres meter meters centimètre centimètres centimetres "
+            "kilomètre kilomètres kilometre kilometres kilometers km cm mm mile miles foot feet "
+            "pied pieds inch inches pouce pouces",
+        ),
+        (
+            "weight poids masse mass",
+            "kilo kilos kilogramme kilogrammes kilogram kilograms kg gramme grammes gram grams "
+            "tonne tonnes ton tons pound pounds livre livres",
+        ),
+        ("temperature température", "degré degrés degree degrees"),
+        ("area superficie surface", "hectare hectares acre acres"),
+        ("age âge", "an ans year years année années"),
+    )
+)
 NEAR_CHARS = 60.0
 # a coordinating conjunction: a whole word ("Sept protocoles et accords"), or found in the
 # text between two coordinated names (spans)
@@ -405,6 +427,15 @@ def _people(unit: str, asked: str, lang: str) -> bool:
     return bool(asked_people) and "PER" in (noun_kind(unit, "fr"), noun_kind(unit, "en"))
 
 
+def _measured(unit: str, asked: Term) -> bool:
+    """The number's unit is one the asked measure is counted in ("mètres" for "height")."""
+    units = set(analyze(unit))
+    return any(
+        units & measure_units and (asked.tokens | asked.translations) & nouns
+        for nouns, measure_units in _MEASURES
+    )
+
+
 def _focus(q: Question, c: Candidate, m: Mention) -> float:
     """The asked noun qualifies the mention: its unit ("143 chevaux" for horses), its head
     ("le ministre X"), a word just before it ("referee Martin Atkinson") or, for a name, the
@@ -417,6 +448,8 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
     counted = m.kind == "NUM" and bool(m.unit)
     if counted and _people(m.unit or "", q.focus.word, q.lang):
         return 0.8  # as a translation meets it
+    if counted and _measured(m.unit or "", q.focus):
+        return 0.8
     for w in (m.unit,) if counted else (m.unit, m.head):
         if w:
             toks |= set(analyze(w))

@@ -336,6 +336,28 @@ def test_a_name_opening_with_the_asked_noun_is_qualified_by_it():
     assert f == [1.0, 0.0]
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("What height did the river reach?", "en"),
+        ("Quel niveau la rivière a-t-elle atteint ?", "fr"),
+    ],
+)
+def test_a_measure_meets_the_units_it_is_counted_in(question, lang):
+    """ "3,25 mètres" answers "what height" (a unit of length); "4 500 habitants" does not."""
+    from rag.answering.features import mention_features
+
+    text = "La rivière a atteint 3,25 mètres dans cette ville de 4 500 habitants."
+    q = analyze_question(question, lang)
+    level = Mention(start=21, end=25, kind="NUM", value="3.25", unit="mètres")
+    people = Mention(start=53, end=58, kind="NUM", value="4500", unit="habitants")
+    sent = _Sentence([level, people])
+    sent.text = text
+    f = [mention_features(q, sent, m, []) for m in (level, people)]  # type: ignore[arg-type]
+    assert f[0]["focus"] > 0 and f[0]["other_unit"] == 0.0
+    assert f[1]["focus"] == 0.0 and f[1]["other_unit"] == 1.0
+
+
 def test_a_mention_is_tied_to_the_question_by_its_head_not_by_being_there():
     """A sentence ranked below the quoted ones is quoted for the short answer only when one
     of its mentions is tied to the question (``tied``): its head is an asked word here."""
