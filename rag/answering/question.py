@@ -89,7 +89,8 @@ _COUNTED = re.compile(
     re.IGNORECASE,
 )
 _ROLE_OF = re.compile(
-    r"\b(?:(?:who|qui)\s+(?:is|was|are|were|est|était|sont|étaient)|c['’](?:est|était)\s+qui)\s+"
+    r"\b(?:(?:who|qui)\s+(?:is|was|are|were|est|était|sont|étaient)|who['’]s|"
+    r"c['’](?:est|était)\s+qui)\s+"
     r"(?:the|le|la|les|l['’])\s*"
     r"((?:[\w'’-]+\s+){0,2}?[\w'’-]+)(?=\s+(?:of|de|du|des|d['’]|for|pour|at|à|in|en|behind|"
     r"who|qui)\b|\s*[?]|$)",

@@ -97,6 +97,7 @@ def test_the_first_question_word_decides():
         ("Which economy minister criticised the plan?", "minister"),
         ("Quel président a nommé la juge ?", "président"),
         ("Who is the mayor of Port-Vaillant?", "mayor"),
+        ("who's the mayor of port-vaillant", "mayor"),
         ("c'est qui le maire de Port-Vaillant", "maire"),
         ("le pont rouvre quel jour exactement ?", "jour"),
     ],
