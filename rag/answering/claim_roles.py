@@ -590,6 +590,16 @@ _AGAINST = re.compile(
 )
 
 
+# a commitment and whom it is owed to, after "to" ("its commitment to the United States",
+# "committed to Kyiv"): "to" follows too many words to read an aim after any of them
+_PLEDGED_TO = re.compile(
+    r"\b(commitments?|committed|pledges?|pledged|engagements?|engagée?s?|loyalty|allegiance)"
+    r"\s+(?:to|towards?|envers|vis-à-vis\s+d(?:e|u|es|['’]))\s+"
+    r"((?:(?!(?:et|and|mais|but|si|if|que|that|qui|which|who)\b)[\w'’-]+\s*){1,4})",
+    re.IGNORECASE,
+)
+
+
 # an act of force and the state after its "de" / "by" ("attaque armée de la Russie",
 # "invasion de l'Ukraine", "attack by Russia"): whatever role the preposition gives, the same
 # act with another state there is another act
@@ -624,8 +634,10 @@ def swapped_targets(claim: str, lang: str, sentence: str, sentence_lang: str) ->
     an act of force of another state ("attaque armée de l'Ukraine" for "attaque armée de la
     Russie"): direction through nouns, which the verbs' roles do not see."""
     named = states_in(sentence)
-    for pattern in (_AGAINST, _ACT_OF):
+    for pattern in (_AGAINST, _ACT_OF, _PLEDGED_TO):
         theirs = _named_acts(pattern, sentence, sentence_lang)
+        if pattern is _PLEDGED_TO:  # the sentence's aims, whatever words bring them
+            theirs += _named_acts(_AGAINST, sentence, sentence_lang)
         for what, states in _named_acts(pattern, claim, lang):
             same = [s for w, s in theirs if w & what]
             if same and not any(s & states for s in same) and states & named:

@@ -829,6 +829,25 @@ def test_an_act_of_force_of_the_other_state_is_a_reversed_direction(claim, lang,
     assert swapped_targets(claim, lang, sentence, "fr") is swapped
 
 
+@pytest.mark.parametrize(
+    ("claim", "lang", "swapped"),
+    [
+        ("This shows how important it is for Lithuania to keep its commitment to Poland.",
+         "en", True),
+        ("It matters to keep Lithuania committed to Poland.", "en", True),
+        ("This shows how important Poland's commitment to Lithuania is.", "en", False),
+        ("Il importe de maintenir l'engagement polonais envers la Lituanie.", "fr", False),
+    ],
+)  # fmt: skip
+def test_a_commitment_owed_to_the_other_state_is_a_reversed_direction(claim, lang, swapped):
+    """ "its commitment to X" where the sentence has X's commitment to the claim's state:
+    whom a commitment is owed to, said after "to" / "envers"."""
+    from rag.answering.claim_roles import swapped_targets
+
+    sentence = "Cela souligne l'importance de maintenir l'engagement polonais envers la Lituanie."
+    assert swapped_targets(claim, lang, sentence, "fr") is swapped
+
+
 def test_a_city_given_as_a_place_is_not_met_by_the_state_it_stands_for():
     """ "Washington" stands for the United States when it acts ("Washington welcomed"), not
     when it is where something happens ("to meet him in Washington", where the sentence has
