@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.question import analyze_question
+from rag.answering.question import Question, analyze_question
 from rag.answering.spans import coordinated, render, render_date, render_number
 from rag.schemas import Mention
 
@@ -158,6 +158,15 @@ class _Sentence:
         self.annotation = None
 
 
+def _features(q: Question, text: str, mentions: list[Mention]) -> list[dict[str, float]]:
+    """Each mention's features in a sentence of ``text`` with no asked word met."""
+    from rag.answering.features import mention_features
+
+    sent = _Sentence(mentions)
+    sent.text = text
+    return [mention_features(q, sent, m, []) for m in mentions]  # type: ignore[arg-type]
+
+
 def test_a_number_counting_another_noun_than_the_asked_one_is_marked():
     from rag.answering.features import mention_features
 
@@ -200,15 +209,11 @@ def test_a_count_of_people_meets_a_question_counting_a_kind_of_person(question, 
 
 def test_a_count_of_a_kind_of_person_meets_a_question_counting_people():
     """ "1,2 million de visiteurs" answers "how many people visited", the other way round."""
-    from rag.answering.features import mention_features
-
     text = "L'exposition a attiré 1,2 million de visiteurs et 40 œuvres."
     q = analyze_question("How many people visited the show?", "en")
     visitors = Mention(start=22, end=33, kind="NUM", value="1200000", unit="visiteurs")
     works = Mention(start=50, end=52, kind="NUM", value="40", unit="œuvres")
-    sent = _Sentence([visitors, works])
-    sent.text = text
-    f = [mention_features(q, sent, m, []) for m in (visitors, works)]  # type: ignore[arg-type]
+    f = _features(q, text, [visitors, works])
     assert f[0]["focus"] > 0 and f[1]["focus"] == 0.0
 
 
@@ -345,15 +350,10 @@ def test_a_name_opening_with_the_asked_noun_is_qualified_by_it():
 )
 def test_a_measure_meets_the_units_it_is_counted_in(question, lang):
     """ "3,25 mètres" answers "what height" (a unit of length); "4 500 habitants" does not."""
-    from rag.answering.features import mention_features
-
     text = "La rivière a atteint 3,25 mètres dans cette ville de 4 500 habitants."
-    q = analyze_question(question, lang)
     level = Mention(start=21, end=25, kind="NUM", value="3.25", unit="mètres")
     people = Mention(start=53, end=58, kind="NUM", value="4500", unit="habitants")
-    sent = _Sentence([level, people])
-    sent.text = text
-    f = [mention_features(q, sent, m, []) for m in (level, people)]  # type: ignore[arg-type]
+    f = _features(analyze_question(question, lang), text, [level, people])
     assert f[0]["focus"] > 0 and f[0]["other_unit"] == 0.0
     assert f[1]["focus"] == 0.0 and f[1]["other_unit"] == 1.0
 
