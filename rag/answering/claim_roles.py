@@ -634,10 +634,9 @@ def swapped_targets(claim: str, lang: str, sentence: str, sentence_lang: str) ->
     an act of force of another state ("attaque armée de l'Ukraine" for "attaque armée de la
     Russie"): direction through nouns, which the verbs' roles do not see."""
     named = states_in(sentence)
-    for pattern in (_AGAINST, _ACT_OF, _PLEDGED_TO):
-        theirs = _named_acts(pattern, sentence, sentence_lang)
-        if pattern is _PLEDGED_TO:  # the sentence's aims, whatever words bring them
-            theirs += _named_acts(_AGAINST, sentence, sentence_lang)
+    acts = {p: _named_acts(p, sentence, sentence_lang) for p in (_AGAINST, _ACT_OF, _PLEDGED_TO)}
+    acts[_PLEDGED_TO] += acts[_AGAINST]  # the sentence's aims, whatever words bring them
+    for pattern, theirs in acts.items():
         for what, states in _named_acts(pattern, claim, lang):
             same = [s for w, s in theirs if w & what]
             if same and not any(s & states for s in same) and states & named:

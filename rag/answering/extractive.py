@@ -176,15 +176,16 @@ class ExtractiveAnswerer:
     ) -> tuple[str | None, str | None]:
         mentions = best_mentions(q, c, self.model.mention)
         text = req.corpus.texts[c.doc_id]
-        # a date or place no asked verb governs yields to the phrase one does ("dans les
-        # zones de contact" beside a country named elsewhere in the sentence)
-        args = [(a, b) for v in matched_predicates(q, c) for _, a, b in v.args]
-        governed = any(a <= m.start and m.end <= b for m in mentions for a, b in args)
-        if mentions and not governed and phrase_answer(q, c, text):
-            mentions = []
+        phrase = phrase_answer(q, c, text)
+        if mentions and phrase is not None:
+            # a date or place no asked verb governs yields to the phrase one does ("dans les
+            # zones de contact" beside a country named elsewhere in the sentence)
+            args = [(a, b) for v in matched_predicates(q, c) for _, a, b in v.args]
+            if not any(a <= m.start and m.end <= b for m in mentions for a, b in args):
+                mentions = []
         found = render(q, mentions, text, req.corpus.language(c.doc_id), req.language)
         if found is None:  # verbatim: what a name stands for, a phrase that says when or where
-            span = expansion(q, c, text) or phrase_answer(q, c, text)
+            span = expansion(q, c, text) or phrase
             if span is not None:
                 found = (text[span[0] : span[1]], text[span[0] : span[1]])
         return found if found is not None else (None, None)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from rag.answering.candidates import Candidate, dateline_end, meets, name_met, precision_ok
 from rag.answering.corpus import CorpusView
 from rag.answering.question import Question, Term, noun_kind
+from rag.corpus_index import NAME_KINDS
 from rag.lexical import analyze
 from rag.schemas import Mention, Predicate
 
@@ -305,7 +306,7 @@ def mention_features(
     # to the other asked words ("40 maisons privées d'eau" for "combien de maisons sans eau",
     # "local time on Oct. 10" for "what time"); a name's is to any, its title too ("host
     # Frank Marl said" for "who was the host")
-    named = m.kind in ("PER", "ORG", "LOC", "MISC")
+    named = m.kind in NAME_KINDS
     hits = [pos for pos, t in c.hits if q.focus is None or named or t.word != q.focus.word]
     hits = hits or [pos for pos, _ in c.hits]
     if hits:

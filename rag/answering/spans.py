@@ -299,19 +299,20 @@ def _spelled_by(head: str, acronym: str) -> tuple[int, int] | None:
 # A when- or where-question whose sentence holds no date or place of the asked kind is often
 # answered by a phrase the asked verb governs: "après le sommet de Paris", "dans les zones de
 # contact", "ces derniers mois". Prepositions and time nouns are a generic language resource.
+_WHEN_PREPOSITIONS = (
+    r"après|avant|pendant|depuis|dès|jusqu['’]\s*(?:à|au|aux|en)|jusqu['’]|"
+    r"lors\s+d(?:e|u|es|['’])|d['’]ici|à\s+partir\s+d(?:e|u|es|['’])|au\s+cours\s+d(?:e|u|es|['’])|"
+    r"after|before|during|since|until|by|within|following"
+)
+_WHERE_PREPOSITIONS = (
+    r"dans|sur|sous|en|à|au|aux|près\s+d(?:e|u|es|['’])|devant|derrière|chez|"
+    r"auprès\s+d(?:e|u|es|['’])|in|at|on|near|inside|outside|off|across"
+)
+# the preposition that opens an argument, read back from its first word
 _PREPOSITION_BEFORE = re.compile(
-    r"(?:(?<![\w'’])(?:après|avant|pendant|depuis|dès|jusqu['’]\s*(?:à|au|aux|en)|"
-    r"jusqu['’]|lors\s+d(?:e|u|es|['’])|d['’]ici|à\s+partir\s+d(?:e|u|es|['’])|"
-    r"au\s+cours\s+d(?:e|u|es|['’])|dans|sur|sous|en|à|au|aux|près\s+d(?:e|u|es|['’])|"
-    r"devant|derrière|chez|auprès\s+d(?:e|u|es|['’])|after|before|during|since|until|by|"
-    r"within|following|in|at|on|near|inside|outside|off|across))\s*$",
-    re.IGNORECASE,
+    rf"(?<![\w'’])(?:{_WHEN_PREPOSITIONS}|{_WHERE_PREPOSITIONS})\s*$", re.IGNORECASE
 )
-_TEMPORAL = re.compile(
-    r"^(?:après|avant|pendant|depuis|dès|jusqu|lors|d['’]ici|à\s+partir|au\s+cours|after|"
-    r"before|during|since|until|by|within|following)",
-    re.IGNORECASE,
-)
+_TEMPORAL = re.compile(_WHEN_PREPOSITIONS, re.IGNORECASE)  # matched at the phrase's start
 _TIME_NOUNS = frozenset(
     analyze(
         "jour jours semaine semaines mois an ans année années lendemain veille moment heure "
