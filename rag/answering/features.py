@@ -465,7 +465,7 @@ def _focus(q: Question, c: Candidate, m: Mention) -> float:
         after = _apposed(c.text[m.end - c.start :]) or (
             after[:1] if after and after[0][:1].islower() else []
         )
-    # a name that opens with its own common noun ("lycée Claude-Bernard", "rue Jean-Jaurès")
+    # a name that opens with its own common noun ("lycée Anne-Morvel", "rue Paul-Marchal")
     own = [] if m.kind in ("NUM", "MONEY", "PERCENT", "DATE") else _surface(c, m).split()[:1]
     toks |= set(analyze(" ".join(before + after + [w for w in own if w[:1].islower()])))
     return meets(q.focus, toks)

@@ -324,17 +324,17 @@ def test_a_date_is_near_the_other_asked_words_not_its_unit_of_time():
 
 
 def test_a_name_opening_with_the_asked_noun_is_qualified_by_it():
-    """ "lycée Claude-Bernard" answers "dans quel lycée": the name opens with its own common
+    """ "lycée Anne-Morvel" answers "dans quel lycée": the name opens with its own common
     noun; the city beside it does not."""
     from rag.answering.features import mention_features
 
-    text = "Il est entré au lycée Claude-Bernard, à Lerrain."
+    text = "Il est entré au lycée Anne-Morvel, à Lerrain."
     q = analyze_question("Dans quel lycée est-il entré ?", "fr")
     assert q.focus is not None and q.focus.word == "lycée"
     at = text.index("lycée")
-    school = Mention(start=at, end=at + len("lycée Claude-Bernard"), kind="LOC")
+    school = Mention(start=at, end=at + len("lycée Anne-Morvel"), kind="LOC")
     town = Mention(start=text.index("Lerrain"), end=text.index("Lerrain") + 7, kind="LOC")
-    assert text[school.start : school.end] == "lycée Claude-Bernard"
+    assert text[school.start : school.end] == "lycée Anne-Morvel"
     sent = _Sentence([school, town])
     sent.text = text
     f = [mention_features(q, sent, m, [])["focus"] for m in (school, town)]  # type: ignore[arg-type]
